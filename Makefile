@@ -1,0 +1,59 @@
+# sqsadmin — `make run` for the demo, `make test` for the suite. Both set everything up first.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint fmt bench lock chromium clean
+
+help:
+	@echo "make run    - embedded SQS with demo queues + the dashboard on http://127.0.0.1:8000/"
+	@echo "make test   - install test needs (Chromium via apt-get if missing) and run the suite"
+	@echo "make lint   - ruff check and format check"
+	@echo "make fmt    - ruff format and fix"
+	@echo "make lock   - refresh requirements.lock from the current virtual environment"
+	@echo "make clean  - remove the virtual environment and caches"
+
+# The venv is rebuilt when it was made by an interpreter older than 3.12, and reinstalled when
+# pyproject.toml or the lock changes.
+$(STAMP): pyproject.toml requirements.lock
+	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+		echo "Removing $(VENV): it was built with Python < 3.12"; rm -rf $(VENV); fi
+	@if [ ! -x $(PY) ]; then \
+		py=$$(sh scripts/find-python) || exit 1; \
+		echo "Creating $(VENV) with $$py"; $$py -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	@touch $@
+
+.env:
+	@$(PY) scripts/make-dotenv
+
+run: $(STAMP) .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
+		|| { echo "Could not install chromium with apt-get"; exit 1; }; fi
+
+test: $(STAMP) .env chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+lock:
+	$(PY) -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^-e ' > requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class QueuesConfig(AppConfig):
+    name = "queues"
+    verbose_name = "SQS queues"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from .models import AwsProfile
+from .regions import known_regions
+
+
+def workspace(request: HttpRequest) -> dict:
+    """The profile and region a page looks at, and the choices for switching them."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    current = getattr(request, "workspace", None)
+    return {
+        "workspace": current,
+        "switch_profiles": AwsProfile.objects.only("name", "slug", "region", "is_production"),
+        "switch_regions": known_regions(),
+    }

@@ -1,0 +1,36 @@
+"""sqsadmin's SQS layer: plain Python over a boto3 client, no Django.
+
+It receives a client from outside, returns frozen dataclasses and raises SqsError subclasses.
+"""
+
+from __future__ import annotations
+
+from .errors import (
+    AccessDenied,
+    EndpointUnreachable,
+    InvalidInput,
+    PurgeInProgress,
+    QueueDeletedRecently,
+    QueueNameTaken,
+    QueueNotFound,
+    SqsError,
+    Throttled,
+)
+from .sqs import SqsService
+from .types import Queue, QueueCounts, QueuePage
+
+__all__ = [
+    "AccessDenied",
+    "EndpointUnreachable",
+    "InvalidInput",
+    "PurgeInProgress",
+    "Queue",
+    "QueueCounts",
+    "QueueDeletedRecently",
+    "QueueNameTaken",
+    "QueueNotFound",
+    "QueuePage",
+    "SqsError",
+    "SqsService",
+    "Throttled",
+]

@@ -1,0 +1,48 @@
+"""Which profile and region a request works in: named by the URL, remembered in the session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from .credentials import sqs_for
+from .models import AwsProfile
+from .regions import is_region_name
+from .services import SqsService
+
+SESSION_KEY = "sqsadmin.workspace"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    profile: AwsProfile
+    region: str
+
+    @property
+    def sqs(self) -> SqsService:
+        return sqs_for(self.profile, self.region)
+
+
+def enter(request: HttpRequest, profile_slug: str, region: str) -> Workspace:
+    """Resolve the URL's profile and region (404 if unknown) and remember them."""
+    profile = get_object_or_404(AwsProfile, slug=profile_slug)
+    if not is_region_name(region):
+        raise Http404(f"{region!r} is not an AWS region name")
+    current = Workspace(profile, region)
+    request.workspace = current  # type: ignore[attr-defined]
+    request.session[SESSION_KEY] = [profile.slug, region]
+    return current
+
+
+def remembered(request: HttpRequest) -> Workspace | None:
+    """The workspace this user last looked at, else the first profile in its default region."""
+    slug, region = request.session.get(SESSION_KEY) or (None, None)
+    profile = AwsProfile.objects.filter(slug=slug).first() if slug else None
+    if profile is None:
+        profile = AwsProfile.objects.first()
+        region = profile.region if profile else None
+    if profile is None or not region:
+        return None
+    return Workspace(profile, region)

@@ -1,0 +1,158 @@
+"""Shared fixtures: fake AWS credentials, in-process moto, a real moto HTTP server, users by role,
+a profile pointing at the server, and Playwright on Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import boto3
+import pytest
+import requests
+from django.contrib.auth.models import Group, Permission, User
+from moto import mock_aws
+from moto.server import ThreadedMotoServer
+
+from queues import credentials
+from queues.models import AuthMode, AwsProfile
+from queues.roles import ADMINS, OPERATORS, VIEWERS, sync_role_groups
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+REGION = "us-east-1"
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def fake_aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may reach real AWS with someone's real credentials."""
+    for name in (
+        "AWS_PROFILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_CONFIG_FILE",
+        "AWS_ENDPOINT_URL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture(autouse=True)
+def fresh_client_cache() -> Iterator[None]:
+    credentials.forget_clients()
+    yield
+    credentials.forget_clients()
+
+
+@pytest.fixture
+def mocked_sqs() -> Iterator:
+    """An in-process moto SQS client: fast, for service tests."""
+    with mock_aws():
+        yield boto3.client("sqs", region_name=REGION)
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """A real SQS-protocol server over HTTP on 127.0.0.1 (moto's ThreadedMotoServer)."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def sqs_endpoint(moto_server: str) -> str:
+    """The moto server, emptied before the test."""
+    requests.post(f"{moto_server}/moto-api/reset", timeout=10).raise_for_status()
+    return moto_server
+
+
+@pytest.fixture
+def raw_sqs(sqs_endpoint: str):
+    """Plain boto3 against the same server, to check what the dashboard did."""
+    return boto3.client(
+        "sqs",
+        endpoint_url=sqs_endpoint,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+@pytest.fixture
+def profile(db, sqs_endpoint: str) -> AwsProfile:
+    return AwsProfile.objects.create(
+        name="Test moto",
+        slug="test-moto",
+        auth_mode=AuthMode.STATIC,
+        region=REGION,
+        endpoint_url=sqs_endpoint,
+        access_key_id="AKIATESTSQSADMIN1234",
+        secret_access_key="test-secret-access-key-value",
+    )
+
+
+def _user(username: str, group: str | None) -> User:
+    user = User.objects.create_user(username, password=PASSWORD)
+    # Transactional tests (the browser ones) flush the groups the migration made.
+    sync_role_groups(Group, Permission)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return _user("alice-admin", ADMINS)
+
+
+@pytest.fixture
+def operator_user(db) -> User:
+    return _user("oscar-operator", OPERATORS)
+
+
+@pytest.fixture
+def viewer_user(db) -> User:
+    return _user("vera-viewer", VIEWERS)
+
+
+@pytest.fixture
+def nobody_user(db) -> User:
+    return _user("nora-no-role", None)
+
+
+# Playwright on Debian's Chromium: never a downloaded browser.
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+@pytest.fixture
+def login(page, live_server):
+    """Sign in through the real login form; returns the page on the landing URL."""
+
+    def sign_in(user: User, password: str = PASSWORD):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
+        return page
+
+    return sign_in

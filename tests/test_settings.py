@@ -1,0 +1,55 @@
+"""A wrong setting stops start-up with one line naming it, not a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"DATABASE_URL": "not-a-database-url"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "postgres://user:pw@127.0.0.1:notaport/sqsadmin"}, "DATABASE_URL"),
+        ({"DEBUG": "false", "SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"DEBUG": "false", "SECRET_KEY": "x" * 50, "FERNET_KEYS": ""}, "FERNET_KEYS"),
+        ({"FERNET_KEYS": "too-short"}, "FERNET_KEYS"),
+        ({"DEBUG": "maybe"}, "DEBUG"),
+        ({"AWS_READ_TIMEOUT": "soon"}, "AWS_READ_TIMEOUT"),
+    ],
+)
+def test_a_bad_setting_stops_start_up_with_one_line_naming_it(env, named):
+    result = manage("check", **env)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert named in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_the_password_of_a_database_url_is_not_echoed():
+    result = manage("check", DATABASE_URL="mysqlx://user:hunter2@db/sqsadmin")
+    assert result.returncode != 0
+    assert "hunter2" not in result.stderr
+
+
+def test_good_settings_pass_the_system_check():
+    result = manage("check")
+    assert result.returncode == 0, result.stderr
