@@ -10,6 +10,7 @@ CHROMIUM := /usr/bin/chromium
 help:
 	@echo "make run    - embedded SQS with demo queues + the dashboard on http://127.0.0.1:8000/"
 	@echo "make test   - install test needs (Chromium via apt-get if missing) and run the suite"
+	@echo "make bench  - the dashboard against raw boto3 on a local SQS server (BENCH=name runs one)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make fmt    - ruff format and fix"
 	@echo "make lock   - refresh requirements.lock from the current virtual environment"
@@ -43,6 +44,9 @@ chromium:
 
 test: $(STAMP) .env chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP) .env
+	$(PY) -m bench $(BENCH)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -44,6 +44,21 @@ def sync_role_groups(group_model, permission_model) -> None:
             group.permissions.add(*perms)
 
 
+def create_roles(apps, schema_editor) -> None:
+    """Migration step: make sure every permission exists, then sync the groups.
+
+    Permissions are normally created after all migrations ran; the groups need them now. Later
+    migrations call this again so Admins also get the permissions of models added since.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    sync_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
 def role_needed(perm: str) -> str:
     return ROLE_NEEDED.get(perm, "Admin")
 

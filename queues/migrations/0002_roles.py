@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from queues.roles import GROUP_PERMISSIONS, sync_role_groups
-
-
-def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations; the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    sync_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+from queues.roles import GROUP_PERMISSIONS, create_roles
 
 
 def remove_roles(apps, schema_editor):

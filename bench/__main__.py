@@ -1,0 +1,37 @@
+"""`make bench`: run every benchmark module in this package in one process and print its table.
+
+A module joins by defining `TITLE` and `run(bench: Bench) -> list[Row]`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import bench
+from bench.harness import Bench, print_table
+
+
+def main(selected: list[str]) -> int:
+    names = [
+        m.name
+        for m in pkgutil.iter_modules(bench.__path__)
+        if m.name not in {"harness", "__main__"} and (not selected or m.name in selected)
+    ]
+    if not names:
+        print("No benchmark matched.", file=sys.stderr)
+        return 1
+    environment = Bench()
+    try:
+        for name in names:
+            module = importlib.import_module(f"bench.{name}")
+            environment.reset_sqs()
+            print_table(module.TITLE, module.run(environment))
+    finally:
+        environment.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

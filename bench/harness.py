@@ -1,0 +1,140 @@
+"""What every benchmark needs, started once per run.
+
+- an SQS server on 127.0.0.1 (moto's ThreadedMotoServer),
+- the dashboard served over real HTTP by a threaded WSGI server with DEBUG off, on a scratch
+  SQLite database, with a signed-in `requests` session,
+- a plain boto3 client against the same SQS server: the floor every figure is compared with.
+
+Timings take the best of a few repeats so one hiccup on a 2-core machine does not decide a ratio.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import requests
+
+REGION = "us-east-1"
+USERNAME, PASSWORD = "bench-admin", "bench-password-not-secret"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One comparison: the dashboard's time against the floor's, and the ratio it must meet."""
+
+    label: str
+    dashboard_s: float
+    floor_s: float
+    target: str  # e.g. "<= 1.15" or ">= 0.8 (throughput)"
+
+    @property
+    def ratio(self) -> float:
+        return self.dashboard_s / self.floor_s if self.floor_s else float("inf")
+
+
+def best_of(
+    fn: Callable[[], object], repeat: int = 3, setup: Callable[[], object] | None = None
+) -> float:
+    times = []
+    for _ in range(repeat):
+        if setup:
+            setup()
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+class Bench:
+    def __init__(self) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="sqsadmin-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{Path(self._tmp.name) / 'bench.sqlite3'}"
+        os.environ["DEBUG"] = "false"
+        os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sqsadmin.settings")
+        import django
+
+        django.setup()
+        from django.contrib.auth.models import User
+        from django.core.management import call_command
+        from moto.server import ThreadedMotoServer
+
+        from queues.models import AwsProfile
+
+        call_command("migrate", verbosity=0)
+        self._sqs_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._sqs_server.start()
+        self.sqs_endpoint = f"http://127.0.0.1:{self._sqs_server.get_host_and_port()[1]}"
+        self.profile = AwsProfile.objects.create(
+            name="Bench",
+            slug="bench",
+            region=REGION,
+            endpoint_url=self.sqs_endpoint,
+            access_key_id="AKIABENCH",
+            secret_access_key="bench-secret",
+        )
+        User.objects.create_superuser(USERNAME, password=PASSWORD)
+        self.raw_sqs = boto3.client(
+            "sqs",
+            endpoint_url=self.sqs_endpoint,
+            region_name=REGION,
+            aws_access_key_id="AKIABENCH",
+            aws_secret_access_key="bench-secret",
+            config=boto3.session.Config(max_pool_connections=64),
+        )
+        self._serve()
+        self.http = self.signed_in_session()
+
+    def _serve(self) -> None:
+        from django.core.wsgi import get_wsgi_application
+        from werkzeug.serving import make_server
+
+        self._web = make_server("127.0.0.1", 0, get_wsgi_application(), threaded=True)
+        self.base_url = f"http://127.0.0.1:{self._web.server_port}"
+        threading.Thread(target=self._web.serve_forever, daemon=True).start()
+
+    def signed_in_session(self) -> requests.Session:
+        session = requests.Session()
+        session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=64))
+        login = f"{self.base_url}/accounts/login/"
+        session.get(login, timeout=30).raise_for_status()
+        response = session.post(
+            login,
+            data={
+                "username": USERNAME,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": session.cookies["csrftoken"],
+            },
+            headers={"Referer": login},
+            timeout=30,
+        )
+        response.raise_for_status()
+        return session
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}{path}"
+
+    def reset_sqs(self) -> None:
+        requests.post(f"{self.sqs_endpoint}/moto-api/reset", timeout=30).raise_for_status()
+
+    def close(self) -> None:
+        self._web.shutdown()
+        self._sqs_server.stop()
+        self._tmp.cleanup()
+
+
+def print_table(title: str, rows: list[Row]) -> None:
+    print(f"\n{title}")
+    print(f"{'measurement':<58} {'dashboard':>10} {'boto3':>10} {'ratio':>7}  target")
+    for row in rows:
+        print(
+            f"{row.label:<58} {row.dashboard_s * 1000:>8.0f}ms {row.floor_s * 1000:>8.0f}ms "
+            f"{row.ratio:>7.2f}  {row.target}"
+        )

@@ -1,0 +1,1 @@
+"""One form per action, each checking SQS's rules before any call; one module per area."""
