@@ -5,11 +5,15 @@ STAMP   := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt bench lock chromium clean
+.PHONY: help run serve test test-postgres lint fmt bench lock chromium clean
+BIND    ?= 127.0.0.1:8000
+WORKERS ?= 2
 
 help:
 	@echo "make run    - embedded SQS with demo queues + the dashboard on http://127.0.0.1:8000/"
 	@echo "make test   - install test needs (Chromium via apt-get if missing) and run the suite"
+	@echo "make test-postgres - the suite again against a throwaway PostgreSQL on 127.0.0.1"
+	@echo "make serve  - production serving: gunicorn + whitenoise on $(BIND), DEBUG off"
 	@echo "make bench  - the dashboard against raw boto3 on a local SQS server (BENCH=name runs one)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make fmt    - ruff format and fix"
@@ -35,6 +39,14 @@ run: $(STAMP) .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo
 
+# Production serving. Needs real settings (see .env.example); SECURE_HTTPS=false to try it
+# over plain HTTP on 127.0.0.1.
+serve: $(STAMP) .env
+	DEBUG=false $(PY) manage.py migrate --noinput
+	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=false $(VENV)/bin/gunicorn sqsadmin.wsgi --bind $(BIND) --workers $(WORKERS) \
+		--threads 8 --timeout 60 --access-logfile - --forwarded-allow-ips 127.0.0.1
+
 chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \
 		echo "Installing Debian's chromium for the browser tests"; \
@@ -47,6 +59,9 @@ test: $(STAMP) .env chromium
 
 bench: $(STAMP) .env
 	$(PY) -m bench $(BENCH)
+
+test-postgres: $(STAMP) .env chromium
+	scripts/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -50,6 +50,16 @@ def fresh_client_cache() -> Iterator[None]:
     credentials.forget_clients()
 
 
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Login throttling counts live in the cache; no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def mocked_sqs() -> Iterator:
     """An in-process moto SQS client: fast, for service tests."""
