@@ -216,7 +216,7 @@ DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="sqsadmin-demo")
 
 # SQS calls must fail fast: a dead endpoint gives the operator a message, not a hung worker.
 AWS_CONNECT_TIMEOUT = _int("AWS_CONNECT_TIMEOUT", 3)
-AWS_READ_TIMEOUT = _int("AWS_READ_TIMEOUT", 25)
+AWS_READ_TIMEOUT = _int("AWS_READ_TIMEOUT", 10)
 AWS_MAX_ATTEMPTS = _int("AWS_MAX_ATTEMPTS", 3)
 
 LOGGING = {

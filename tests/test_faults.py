@@ -1,0 +1,122 @@
+"""Faults end in a clear message within a bounded time: an endpoint that refuses connections,
+one that never answers, throttling, expired credentials. moto cannot throttle or expire tokens,
+so those two come from a small fake SQS endpoint on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.urls import reverse
+
+
+@pytest.fixture
+def silent_endpoint():
+    """Accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    listener.close()
+
+
+def erroring_endpoint(code: str, message: str):
+    calls = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            calls.append(self.headers.get("X-Amz-Target", ""))
+            body = json.dumps({"__type": code, "message": message}).encode()
+            self.send_response(400)
+            self.send_header("Content-Type", "application/x-amz-json-1.0")
+            self.send_header("x-amzn-query-error", f"{code};Sender")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, calls
+
+
+@pytest.fixture
+def point_at(profile, settings):
+    def point(endpoint: str) -> str:
+        profile.endpoint_url = endpoint
+        profile.save()
+        return reverse("queues:queue-list", args=[profile.slug, "us-east-1"])
+
+    return point
+
+
+def timed_get(client, user, url):
+    client.force_login(user)
+    started = time.monotonic()
+    response = client.get(url)
+    return response, time.monotonic() - started
+
+
+def test_a_refused_connection_is_reported_quickly(client, viewer_user, point_at):
+    response, took = timed_get(client, viewer_user, point_at("http://127.0.0.1:9"))
+    assert response.status_code == 200
+    assert "The SQS endpoint cannot be reached" in response.content.decode()
+    assert took < 10
+
+
+def test_an_endpoint_that_never_answers_is_given_up_on(
+    client, viewer_user, point_at, settings, silent_endpoint
+):
+    settings.AWS_READ_TIMEOUT = 1
+    response, took = timed_get(client, viewer_user, point_at(silent_endpoint))
+    assert "did not answer in time" in response.content.decode()
+    assert took < 1 * settings.AWS_MAX_ATTEMPTS + 5
+
+
+def test_throttling_is_retried_then_explained(client, viewer_user, point_at, settings):
+    server, calls = erroring_endpoint("ThrottlingException", "Rate exceeded")
+    try:
+        response, _ = timed_get(
+            client, viewer_user, point_at(f"http://127.0.0.1:{server.server_port}")
+        )
+    finally:
+        server.shutdown()
+    assert "SQS is throttling requests; wait a moment and try again" in response.content.decode()
+    assert len(calls) == settings.AWS_MAX_ATTEMPTS  # botocore's standard retries tried again
+
+
+def test_expired_credentials_are_named(client, viewer_user, point_at):
+    server, _ = erroring_endpoint(
+        "ExpiredToken", "The security token included in the request is expired"
+    )
+    try:
+        response, _ = timed_get(
+            client, viewer_user, point_at(f"http://127.0.0.1:{server.server_port}")
+        )
+    finally:
+        server.shutdown()
+    assert "The profile&#x27;s credentials have expired" in response.content.decode()
