@@ -80,3 +80,16 @@ def test_the_health_check_reports_a_database_outage(client, db, monkeypatch):
 def test_every_page_but_login_and_health_needs_a_login(client, db, path):
     response = client.get(path)
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+
+
+def test_an_expired_session_under_htmx_sends_the_whole_page_to_login(client, db):
+    response = client.get(
+        "/p/any/us-east-1/queues/",
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": "http://testserver/p/any/us-east-1/queues/?prefix=o",
+        },
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith("/accounts/login/?next=")
+    assert "prefix%3Do" in response["HX-Redirect"]

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
+from django_htmx.http import HttpResponseClientRedirect
+
+
+class HtmxLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Login everywhere; when a session expires under an HTMX request, send the whole page to the
+    login form (and back afterwards) instead of swapping the login form into a table cell."""
+
+    def handle_no_permission(self, request, view_func):
+        if request.headers.get("HX-Request") == "true":
+            back = request.headers.get("HX-Current-URL") or request.get_full_path()
+            login = redirect_to_login(
+                back, self.get_login_url(view_func), self.get_redirect_field_name(view_func)
+            )
+            return HttpResponseClientRedirect(login.url)
+        return super().handle_no_permission(request, view_func)
