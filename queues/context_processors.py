@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from . import workspace as workspaces
 from .models import AwsProfile
 from .regions import known_regions
 
@@ -13,6 +14,8 @@ def workspace(request: HttpRequest) -> dict:
     current = getattr(request, "workspace", None)
     return {
         "workspace": current,
+        # Pages outside a workspace (Audit, Profiles) still show where "Switch" starts from.
+        "switch_current": current or workspaces.remembered(request),
         "switch_profiles": AwsProfile.objects.only("name", "slug", "region", "is_production"),
         "switch_regions": known_regions(),
     }

@@ -26,10 +26,15 @@ class ProfileNotUsable(AccessDenied):
     """The profile's stored settings cannot produce credentials."""
 
 
-def _config() -> Config:
+# The longest WaitTimeSeconds SQS accepts; a long-poll client waits this much on top of the
+# read timeout, so a 20 s receive is not cut off at 10 s and a dead endpoint still fails.
+LONGEST_POLL_SECONDS = 20
+
+
+def _config(*, long_poll: bool = False) -> Config:
     return Config(
         connect_timeout=settings.AWS_CONNECT_TIMEOUT,
-        read_timeout=settings.AWS_READ_TIMEOUT,
+        read_timeout=settings.AWS_READ_TIMEOUT + (LONGEST_POLL_SECONDS if long_poll else 0),
         retries={"mode": "standard", "total_max_attempts": settings.AWS_MAX_ATTEMPTS},
         max_pool_connections=32,
     )
@@ -53,8 +58,10 @@ def session_for(profile: AwsProfile, region: str) -> boto3.Session:
     )
 
 
-def client_for(profile: AwsProfile, region: str, service: str = "sqs") -> Any:
-    key = (profile.pk, profile.version, region, service)
+def client_for(
+    profile: AwsProfile, region: str, service: str = "sqs", *, long_poll: bool = False
+) -> Any:
+    key = (profile.pk, profile.version, region, service, long_poll)
     client = _clients.get(key)
     if client is not None:
         return client
@@ -65,14 +72,19 @@ def client_for(profile: AwsProfile, region: str, service: str = "sqs") -> Any:
             for stale in [k for k in _clients if k[0] == profile.pk and k[1] != profile.version]:
                 del _clients[stale]
             client = session_for(profile, region).client(
-                service, endpoint_url=profile.endpoint_url or None, config=_config()
+                service,
+                endpoint_url=profile.endpoint_url or None,
+                config=_config(long_poll=long_poll),
             )
             _clients[key] = client
     return client
 
 
 def sqs_for(profile: AwsProfile, region: str) -> SqsService:
-    return SqsService(client_for(profile, region, "sqs"))
+    return SqsService(
+        client_for(profile, region, "sqs"),
+        long_poll_client=lambda: client_for(profile, region, "sqs", long_poll=True),
+    )
 
 
 def forget_clients() -> None:

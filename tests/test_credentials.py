@@ -58,3 +58,13 @@ def test_rotating_keys_re_encrypts_with_the_newest_key(profile, settings):
     call_command("rotate_secrets")
     settings.FERNET_KEYS = [new_key]
     assert AwsProfile.objects.get(pk=profile.pk).secret_access_key == "test-secret-access-key-value"
+
+
+def test_long_polls_get_a_client_whose_read_timeout_covers_the_wait(profile, settings):
+    normal = credentials.client_for(profile, "us-east-1")
+    long_poll = credentials.client_for(profile, "us-east-1", long_poll=True)
+    assert long_poll is not normal
+    assert normal.meta.config.read_timeout == settings.AWS_READ_TIMEOUT
+    assert long_poll.meta.config.read_timeout == (
+        settings.AWS_READ_TIMEOUT + credentials.LONGEST_POLL_SECONDS
+    )

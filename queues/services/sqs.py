@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -47,9 +47,16 @@ _THROTTLE_CODES = {
 class SqsService:
     """Wraps one boto3 SQS client (built and cached elsewhere) for one account and region."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, *, long_poll_client: Callable[[], Any] | None = None) -> None:
         self._client = client
         self._exceptions = client.exceptions
+        self._long_poll_client = long_poll_client
+
+    def _client_for_wait(self, wait_seconds: int) -> Any:
+        """Receives that wait use a client whose read timeout covers the wait."""
+        if wait_seconds > 0 and self._long_poll_client is not None:
+            return self._long_poll_client()
+        return self._client
 
     @contextmanager
     def _translated(self, queue: str = "") -> Iterator[None]:

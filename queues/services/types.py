@@ -79,3 +79,6 @@ class Queue:
     @property
     def has_dead_letter_queue(self) -> bool:
         return "RedrivePolicy" in self.attributes
+
+
+# Messages: the dataclasses for sends, receives and deletes follow.
