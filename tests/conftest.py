@@ -109,6 +109,12 @@ def profile(db, sqs_endpoint: str) -> AwsProfile:
     )
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """Tests sign users in hundreds of times; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _user(username: str, group: str | None) -> User:
     user = User.objects.create_user(username, password=PASSWORD)
     # Transactional tests (the browser ones) flush the groups the migration made.
