@@ -160,6 +160,34 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture
+def seeded(sqs_endpoint):
+    """The demo profile and queues `make run` shows, on the test's SQS server."""
+    from queues import demo
+
+    profile = demo.ensure_profile(sqs_endpoint)
+    demo.seed_queues(profile)
+    return profile
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(request):
+    """Every browser test also fails when the console reports a CSP violation."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield
+    assert violations == [], "the page broke its Content-Security-Policy"
+
+
+@pytest.fixture
 def login(page, live_server):
     """Sign in through the real login form; returns the page on the landing URL."""
 
