@@ -203,7 +203,13 @@ def build_client(
     profile: AwsProfile, region: str, service: str = "sqs", *, long_poll: bool = False
 ) -> Any:
     """A new client, never cached: for unsaved profiles and for testing a connection afresh."""
-    return session_for(profile, region).client(
+    return _client(session_for(profile, region), profile, service, long_poll=long_poll)
+
+
+def _client(
+    session: boto3.Session, profile: AwsProfile, service: str, *, long_poll: bool = False
+) -> Any:
+    return session.client(
         service,
         endpoint_url=profile.endpoint_url or None,
         config=_config(long_poll=long_poll),
@@ -241,8 +247,9 @@ def check_profile(profile: AwsProfile, region: str | None = None) -> ConnectionC
     """STS GetCallerIdentity and SQS ListQueues with fresh clients, saved profile or not."""
     region = region or profile.region
     try:
-        sts = build_client(profile, region, "sts")
-        sqs = build_client(profile, region, "sqs")
+        # One session, so both calls share one set of temporary credentials.
+        session = session_for(profile, region)
+        sts, sqs = _client(session, profile, "sts"), _client(session, profile, "sqs")
     except ProfileNotUsable as error:
         return ConnectionCheck(ok=False, reason=str(error))
     return check_connection(sts, sqs)

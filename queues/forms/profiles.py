@@ -150,7 +150,8 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Captured before validation copies the submitted values onto the instance.
-        self.stored = {name: getattr(self.instance, name) or "" for name in SECRET_FIELDS}
+        self.original = {name: getattr(self.instance, name) for name in self.Meta.fields}
+        self.stored = {name: self.original[name] or "" for name in SECRET_FIELDS}
         self.fields["source_mode"].choices = [
             (AuthMode.STATIC.value, "Static keys (below)"),
             (AuthMode.DEFAULT_CHAIN.value, "Default credential chain of this server"),
@@ -384,11 +385,11 @@ class ProfileForm(forms.ModelForm):
 
     def changed_settings(self) -> list[str]:
         """Names (never values) of what this save changes, for the audit trail."""
-        names = {n for n in self.changed_data if n in self.Meta.fields and n not in SECRET_FIELDS}
-        names |= {
-            n for n in SECRET_FIELDS if self.cleaned_data.get(n, self.stored[n]) != self.stored[n]
-        }
-        return sorted(names)
+        return sorted(
+            name
+            for name, before in self.original.items()
+            if self.cleaned_data.get(name, before) != before
+        )
 
     def _get_validation_exclusions(self):
         # clean_endpoint_url checks the scheme; the model's URLValidator would also refuse hosts
