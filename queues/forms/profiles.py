@@ -145,6 +145,22 @@ class ProfileForm(forms.ModelForm):
             "certificate_pem": _pem_input(),
             "certificate_chain_pem": _pem_input(),
             "access_key_id": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+            "role_arn": forms.TextInput(
+                attrs={"placeholder": "arn:aws:iam::123456789012:role/name", "spellcheck": "false"}
+            ),
+            "trust_anchor_arn": forms.TextInput(
+                attrs={
+                    "placeholder": "arn:aws:rolesanywhere:region:123456789012:trust-anchor/uuid",
+                    "spellcheck": "false",
+                }
+            ),
+            "rolesanywhere_profile_arn": forms.TextInput(
+                attrs={
+                    "placeholder": "arn:aws:rolesanywhere:region:123456789012:profile/uuid",
+                    "spellcheck": "false",
+                }
+            ),
+            "role_session_name": forms.TextInput(attrs={"placeholder": "sqsadmin"}),
         }
 
     def __init__(self, *args, **kwargs) -> None:

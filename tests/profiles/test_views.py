@@ -403,7 +403,7 @@ def test_testing_an_invalid_draft_lists_what_to_fix(admin):
         headers={"HX-Request": "true"},
     )
     page = response.content.decode()
-    assert "Fix the highlighted fields first" in page
+    assert "Fix these fields first" in page
     assert "is not an AWS region name" in page
 
 
