@@ -255,6 +255,14 @@ def check_profile(profile: AwsProfile, region: str | None = None) -> ConnectionC
     return check_connection(sts, sqs)
 
 
+def forget_profile(pk: int) -> None:
+    """Drop a deleted profile's clients and credentials."""
+    with _lock:
+        for cache in (_clients, _temporary):
+            for key in [k for k in cache if k[0] == pk]:
+                del cache[key]
+
+
 def forget_clients() -> None:
     with _lock:
         _clients.clear()

@@ -7,6 +7,7 @@ import copy
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import audit, credentials
@@ -25,6 +26,9 @@ from ..roles import MANAGE_PROFILES, require_permission
 
 FORM_TEMPLATE = "profiles/profile_form.html"
 RESULT_TEMPLATE = "profiles/connection_result.html"
+
+# Error reports (mail to ADMINS, logs) show these POST fields as stars.
+hide_secrets = sensitive_post_parameters(*SECRET_FIELDS)
 
 
 def _described(profile: AwsProfile) -> dict:
@@ -82,6 +86,7 @@ def profile_list(request: HttpRequest) -> HttpResponse:
     return render(request, "profiles/profile_list.html", {"profiles": profiles})
 
 
+@hide_secrets
 @require_http_methods(["GET", "POST"])
 @require_permission(MANAGE_PROFILES)
 def profile_create(request: HttpRequest) -> HttpResponse:
@@ -95,6 +100,7 @@ def profile_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, None)
 
 
+@hide_secrets
 @require_http_methods(["GET", "POST"])
 @require_permission(MANAGE_PROFILES)
 def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
@@ -109,6 +115,7 @@ def profile_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return _form_page(request, form, get_object_or_404(AwsProfile, slug=slug))
 
 
+@hide_secrets
 @require_POST
 @require_permission(MANAGE_PROFILES)
 def profile_mode_fields(request: HttpRequest) -> HttpResponse:
@@ -144,10 +151,11 @@ def profile_delete(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         typed = request.POST.get("confirm_name", "").strip()
         if typed == profile.name:
-            name = profile.name
+            name, pk = profile.name, profile.pk
             with audit.recorded(request, "delete_profile", **_described(profile)) as event:
                 event.profile_name = name
                 profile.delete()
+            credentials.forget_profile(pk)
             messages.success(request, f"Profile “{name}” deleted.")
             return redirect("queues:profile-list")
         error = f"Type the profile name exactly ({profile.name}) to delete it."
@@ -179,6 +187,7 @@ def profile_test(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("queues:profile-list")
 
 
+@hide_secrets
 @require_POST
 @require_permission(MANAGE_PROFILES)
 def profile_test_draft(request: HttpRequest) -> HttpResponse:

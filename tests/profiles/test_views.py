@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
+from queues import credentials
 from queues.models import AuditEvent, AuthMode, AwsProfile
 
 from .pki import ACCOUNT, RA_PROFILE_ARN, ROLE_ARN, TRUST_ANCHOR_ARN, issue, make_ca
@@ -100,8 +101,11 @@ def test_the_profiles_link_shows_only_for_admins(client, admin_user, operator_us
 
 
 def test_an_admin_creates_a_static_profile_and_lands_on_the_list(admin):
-    response = admin.post(CREATE, _static(is_production="on"), follow=True)
-    assert response.redirect_chain[-1][0] == LIST
+    response = admin.post(CREATE, _static(is_production="on"))
+    assert response.url == LIST
+    # Error reports would show the secrets as stars.
+    assert "secret_access_key" in response.wsgi_request.sensitive_post_parameters
+    response = admin.get(LIST)
     page = response.content.decode()
     assert "Profile “Staging” created." in page
     assert "PRODUCTION" in page
@@ -445,6 +449,7 @@ def test_duplicate_copies_everything_but_the_name(admin, profile):
 
 def test_delete_needs_the_typed_name(admin, profile):
     url = reverse("queues:profile-delete", args=[profile.slug])
+    credentials.client_for(profile, "us-east-1")
     assert "Type <strong>Test moto</strong> to confirm" in admin.get(url).content.decode()
     response = admin.post(url, {"confirm_name": "test moto"})
     assert "Type the profile name exactly" in response.content.decode()
@@ -452,6 +457,7 @@ def test_delete_needs_the_typed_name(admin, profile):
     response = admin.post(url, {"confirm_name": "Test moto"}, follow=True)
     assert "Profile “Test moto” deleted." in response.content.decode()
     assert not AwsProfile.objects.exists()
+    assert not [key for key in credentials._clients if key[0] == profile.pk]
     event = AuditEvent.objects.get(action="delete_profile")
     assert (event.profile_name, event.outcome) == ("Test moto", "success")
 
