@@ -29,7 +29,8 @@ from .services.identity import ConnectionCheck, check_connection
 
 _clients: dict[tuple, Any] = {}
 _temporary: dict[tuple, DeferredRefreshableCredentials] = {}
-_lock = threading.Lock()
+# Re-entrant: client_for builds clients, and their credentials, while holding it.
+_lock = threading.RLock()
 
 DEFAULT_SESSION_NAME = "sqsadmin"
 
@@ -168,21 +169,25 @@ def temporary_credentials(profile: AwsProfile) -> DeferredRefreshableCredentials
 
     Shared per saved profile version; an unsaved profile (a form's "Test connection") gets its own.
     """
+    if profile.pk is None:
+        return _new_temporary_credentials(profile)
     key = (profile.pk, profile.version)
-    if profile.pk is not None and key in _temporary:
+    with _lock:
+        if key not in _temporary:
+            for stale in [k for k in _temporary if k[0] == profile.pk and k[1] < key[1]]:
+                del _temporary[stale]
+            _temporary[key] = _new_temporary_credentials(profile)
         return _temporary[key]
+
+
+def _new_temporary_credentials(profile: AwsProfile) -> DeferredRefreshableCredentials:
     if profile.auth_mode == AuthMode.ASSUME_ROLE:
         fetch, method = _assume_role(profile), "sts-assume-role"
     elif profile.auth_mode == AuthMode.ROLES_ANYWHERE:
         fetch, method = _roles_anywhere(profile), "iam-roles-anywhere"
     else:
         raise ProfileNotUsable(f"Profile {profile.name!r} does not use temporary credentials.")
-    credentials = _refreshing(fetch, profile.duration_seconds, method)
-    if profile.pk is not None:
-        for stale in [k for k in _temporary if k[0] == profile.pk]:
-            del _temporary[stale]
-        _temporary[key] = credentials
-    return credentials
+    return _refreshing(fetch, profile.duration_seconds, method)
 
 
 def session_for(profile: AwsProfile, region: str) -> boto3.Session:

@@ -14,6 +14,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.text import slugify
 
 from ..crypto import mask
@@ -66,7 +67,6 @@ UPLOADS = {
     "private_key_pem": "private_key_file",
     "certificate_chain_pem": "certificate_chain_file",
 }
-RESERVED_SLUGS = {"new", "test", "mode-fields"}
 
 
 class SecretTextarea(forms.Textarea):
@@ -173,6 +173,15 @@ class ProfileForm(forms.ModelForm):
             (AuthMode.DEFAULT_CHAIN.value, "Default credential chain of this server"),
         ]
         self.fields["source_mode"].required = False
+        # The key fields come and go with the base credentials, as with the auth mode.
+        self.fields["source_mode"].widget.attrs.update(
+            {
+                "hx-post": reverse_lazy("queues:profile-mode-fields"),
+                "hx-trigger": "change",
+                "hx-target": "#mode-fields",
+                "hx-swap": "outerHTML",
+            }
+        )
         self.fields["region"].help_text = "Pick from the list or type any region name."
         for name in SECRET_FIELDS:
             stored = self.stored[name]
@@ -188,8 +197,13 @@ class ProfileForm(forms.ModelForm):
         return raw if raw in MODE_FIELDS else AuthMode.STATIC
 
     def mode_fields(self) -> list[forms.BoundField]:
+        names = MODE_FIELDS[self.mode]
+        if self.mode == AuthMode.ASSUME_ROLE and (
+            self["source_mode"].value() == AuthMode.DEFAULT_CHAIN
+        ):
+            names = [name for name in names if name not in KEY_FIELDS]
         shown = []
-        for name in MODE_FIELDS[self.mode]:
+        for name in names:
             shown.append(self[name])
             if name in CLEARABLE and self.stored.get(name):
                 shown.append(self[f"clear_{name}"])
@@ -381,8 +395,15 @@ class ProfileForm(forms.ModelForm):
                 pem.encode(), password=passphrase.encode() if passphrase else None
             )
         except TypeError:
-            if passphrase:
-                self.add_error("private_key_passphrase", "This key is not encrypted: clear it.")
+            if passphrase and passphrase == self.stored["private_key_passphrase"]:
+                self.add_error(
+                    "private_key_passphrase",
+                    "This key is not encrypted: tick “Clear the stored passphrase”.",
+                )
+            elif passphrase:
+                self.add_error(
+                    "private_key_passphrase", "This key is not encrypted: leave it blank."
+                )
             else:
                 self.add_error(
                     "private_key_passphrase", "This key is encrypted: enter its passphrase."
@@ -435,7 +456,7 @@ def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
         .values_list("slug", flat=True)
     )
     slug, n = base, 2
-    while slug in taken or slug in RESERVED_SLUGS:
+    while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
 

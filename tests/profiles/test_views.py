@@ -343,6 +343,36 @@ def test_htmx_swaps_in_the_fields_of_the_chosen_mode(admin):
     assert "Nothing is stored here" in response.content.decode()
 
 
+def test_an_assumed_role_on_the_default_chain_asks_for_no_keys(admin):
+    fields = reverse("queues:profile-mode-fields")
+    static_base = {"auth_mode": AuthMode.ASSUME_ROLE, "source_mode": AuthMode.STATIC}
+    page = admin.post(fields, static_base, headers={"HX-Request": "true"}).content.decode()
+    assert "Access key ID" in page and "Role ARN" in page
+    chain_base = {**static_base, "source_mode": AuthMode.DEFAULT_CHAIN}
+    page = admin.post(fields, chain_base, headers={"HX-Request": "true"}).content.decode()
+    assert "Access key ID" not in page and "Role ARN" in page
+    assert 'hx-post="/profiles/mode-fields/"' in page  # the base select swaps the fields too
+
+
+def test_a_stored_passphrase_on_a_new_unencrypted_key_says_how_to_clear_it(
+    admin, client_cert, test_ca
+):
+    admin.post(CREATE, _roles_anywhere(client_cert, passphrase="pw"))
+    stored = AwsProfile.objects.get(name="Workload")
+    plain = issue(test_ca, "plain")
+    data = _roles_anywhere(plain, private_key_passphrase="")
+    response = admin.post(reverse("queues:profile-edit", args=[stored.slug]), data)
+    assert _errors(response, "private_key_passphrase") == [
+        "This key is not encrypted: tick “Clear the stored passphrase”."
+    ]
+    data["clear_private_key_passphrase"] = "on"
+    response = admin.post(reverse("queues:profile-edit", args=[stored.slug]), data)
+    assert response.status_code == 302
+    stored.refresh_from_db()
+    assert stored.private_key_passphrase == ""
+    assert stored.certificate_pem == plain.certificate_pem.strip()
+
+
 def test_without_javascript_the_chosen_modes_fields_render_server_side(admin):
     response = admin.post(
         CREATE,
