@@ -11,6 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import audit, credentials
+from ..crypto import SecretUnreadable
 from ..forms.profiles import (
     COMMON_FIELDS,
     MODE_FIELDS,
@@ -23,6 +24,7 @@ from ..forms.profiles import (
 from ..models import AwsProfile
 from ..regions import known_regions
 from ..roles import MANAGE_PROFILES, require_permission
+from ..services.identity import ConnectionCheck
 
 FORM_TEMPLATE = "profiles/profile_form.html"
 RESULT_TEMPLATE = "profiles/connection_result.html"
@@ -80,7 +82,9 @@ def _saved(request: HttpRequest, form: ProfileForm, action: str) -> AwsProfile:
 @require_GET
 @require_permission(MANAGE_PROFILES)
 def profile_list(request: HttpRequest) -> HttpResponse:
-    profiles = list(AwsProfile.objects.all())
+    # Secrets stay encrypted here: the list never needs them, and still opens when a stored
+    # secret cannot be decrypted with the configured FERNET_KEYS.
+    profiles = list(AwsProfile.objects.defer(*SECRET_FIELDS))
     for profile in profiles:
         profile.certificate_subject = certificate_subject(profile.certificate_pem)
     return render(request, "profiles/profile_list.html", {"profiles": profiles})
@@ -172,8 +176,17 @@ def _result(request: HttpRequest, check, target: str) -> HttpResponse:
 @require_permission(MANAGE_PROFILES)
 def profile_test(request: HttpRequest, slug: str) -> HttpResponse:
     """Test a saved profile (the list's button)."""
-    profile = get_object_or_404(AwsProfile, slug=slug)
-    check = credentials.check_profile(profile)
+    try:
+        profile = get_object_or_404(AwsProfile, slug=slug)
+    except SecretUnreadable:
+        profile = get_object_or_404(AwsProfile.objects.only("name", "slug"), slug=slug)
+        check = ConnectionCheck(
+            ok=False,
+            reason="A stored secret of this profile cannot be decrypted with the configured "
+            "FERNET_KEYS: put the old key back in the list, or enter the secrets again.",
+        )
+    else:
+        check = credentials.check_profile(profile)
     if request.htmx:
         return _result(request, check, f"test-{profile.slug}")
     if check.ok:

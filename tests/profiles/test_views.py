@@ -512,3 +512,17 @@ def test_an_unreadable_certificate_does_not_break_the_list(admin, db):
     AwsProfile.objects.create(name="Odd", slug="odd", auth_mode=AuthMode.ROLES_ANYWHERE)
     assert "(unreadable)" in admin.get(LIST).content.decode()
     assert make_ca  # the helper module stays importable for other suites
+
+
+def test_a_profile_whose_secret_cannot_be_decrypted_is_reported_not_crashed(
+    admin, profile, settings
+):
+    from cryptography.fernet import Fernet
+
+    settings.FERNET_KEYS = [Fernet.generate_key().decode()]  # the old key is gone
+    page = admin.get(LIST).content.decode()
+    assert "Test moto" in page
+    response = admin.post(
+        reverse("queues:profile-test", args=[profile.slug]), headers={"HX-Request": "true"}
+    )
+    assert "cannot be decrypted with the configured FERNET_KEYS" in response.content.decode()
