@@ -39,9 +39,11 @@ def enter(request: HttpRequest, profile_slug: str, region: str) -> Workspace:
 def remembered(request: HttpRequest) -> Workspace | None:
     """The workspace this user last looked at, else the first profile in its default region."""
     slug, region = request.session.get(SESSION_KEY) or (None, None)
-    profile = AwsProfile.objects.filter(slug=slug).first() if slug else None
+    # Only what the header and the home redirect show: no secret is decrypted on every page.
+    profiles = AwsProfile.objects.only("name", "slug", "region", "is_production")
+    profile = profiles.filter(slug=slug).first() if slug else None
     if profile is None:
-        profile = AwsProfile.objects.first()
+        profile = profiles.first()
         region = profile.region if profile else None
     if profile is None or not region:
         return None

@@ -218,6 +218,10 @@ DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="sqsadmin-demo")
 AWS_CONNECT_TIMEOUT = _int("AWS_CONNECT_TIMEOUT", 3)
 AWS_READ_TIMEOUT = _int("AWS_READ_TIMEOUT", 10)
 AWS_MAX_ATTEMPTS = _int("AWS_MAX_ATTEMPTS", 3)
+# IAM Roles Anywhere CreateSession: host[:port] (blank: the public endpoint of the trust anchor's
+# region, e.g. a VPC endpoint otherwise) and a CA bundle file to verify it with (blank: system CAs).
+AWS_ROLESANYWHERE_ENDPOINT = env.str("AWS_ROLESANYWHERE_ENDPOINT", default="")
+AWS_ROLESANYWHERE_CA_BUNDLE = env.str("AWS_ROLESANYWHERE_CA_BUNDLE", default="")
 
 LOGGING = {
     "version": 1,

@@ -37,6 +37,15 @@ ACCESS: dict[str, dict[str, Rule]] = {
     "login": {"GET": Rule(PUBLIC), "POST": Rule(PUBLIC)},
     "logout": {"GET": Rule(SIGNED_IN, 405), "POST": Rule(PUBLIC, 302)},
     "queues:queue-list": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    # Credential profiles: admins only. An empty POST to a form redisplays it with its errors.
+    "queues:profile-list": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(NOT_ALLOWED)},
+    "queues:profile-create": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(MANAGE_PROFILES)},
+    "queues:profile-edit": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(MANAGE_PROFILES)},
+    "queues:profile-delete": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(MANAGE_PROFILES)},
+    "queues:profile-duplicate": {"GET": Rule(NOT_ALLOWED), "POST": Rule(MANAGE_PROFILES, 302)},
+    "queues:profile-test": {"GET": Rule(NOT_ALLOWED), "POST": Rule(MANAGE_PROFILES, 302)},
+    "queues:profile-test-draft": {"GET": Rule(NOT_ALLOWED), "POST": Rule(MANAGE_PROFILES)},
+    "queues:profile-mode-fields": {"GET": Rule(NOT_ALLOWED), "POST": Rule(MANAGE_PROFILES)},
 }
 
 # Django's admin site is staff-only by its own checks and not part of the roles.

@@ -12,6 +12,10 @@ PAGES = [
     f"{WORKSPACE}/queues/",
     f"{WORKSPACE}/queues/?prefix=orders",
     "/audit/",
+    "/profiles/",
+    "/profiles/new/",
+    "/profiles/local-demo/edit/",
+    "/profiles/local-demo/delete/",
     "/p/local-demo/us-east-1/queues/no-such-queue-anywhere/",
     "/no-such-page/",
 ]
