@@ -63,12 +63,46 @@ class Form:
     must_fail: dict[str, st.SearchStrategy] = field(default_factory=dict)
 
 
+not_an_http_url = junk.filter(
+    lambda s: s.strip() and not s.strip().lower().startswith(("http://", "https://"))
+)
+PROFILE_FIELDS = (
+    "name",
+    "auth_mode",
+    "region",
+    "endpoint_url",
+    "is_production",
+    "access_key_id",
+    "secret_access_key",
+    "session_token",
+    "source_mode",
+    "role_arn",
+    "role_session_name",
+    "duration_seconds",
+    "external_id",
+    "trust_anchor_arn",
+    "rolesanywhere_profile_arn",
+    "certificate_pem",
+    "private_key_pem",
+    "private_key_passphrase",
+    "certificate_chain_pem",
+)
+
 FORMS = [
     Form(
         "login",
         "anonymous",
         ("username", "password", "next"),
         {"password": st.text(max_size=40).filter(lambda s: s != "not-the-password")},
+    ),
+    Form("queues:profile-create", "admin", PROFILE_FIELDS, {"endpoint_url": not_an_http_url}),
+    Form("queues:profile-edit", "admin", PROFILE_FIELDS, {"endpoint_url": not_an_http_url}),
+    Form("queues:profile-test-draft", "admin", PROFILE_FIELDS, {"endpoint_url": not_an_http_url}),
+    Form(
+        "queues:profile-delete",
+        "admin",
+        ("confirm_name",),
+        {"confirm_name": junk.filter(lambda s: s.strip() != "Test moto")},
     ),
 ]
 
