@@ -186,7 +186,7 @@ class ProfileForm(forms.ModelForm):
         for name in SECRET_FIELDS:
             stored = self.stored[name]
             if stored:
-                hint = "Stored" if name in UNHINTED else f"Stored: {mask(stored)}"
+                hint = "Stored" if name in UNHINTED else f"Stored: {mask(stored, start=False)}"
                 self.fields[name].help_text = f"{hint}. Leave blank to keep it."
 
     # Which fields show: the chosen mode's, server-side, with or without JavaScript.

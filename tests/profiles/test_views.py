@@ -126,8 +126,8 @@ def test_the_edit_form_masks_secrets_and_never_renders_them(admin, profile):
     page = admin.get(reverse("queues:profile-edit", args=[profile.slug])).content.decode()
     assert SECRET not in page
     assert "FwoGZXIvYXdzEBcaDSESSIONTOKEN" not in page
-    assert "Stored: test…alue. Leave blank to keep it." in page
-    assert "Stored: FwoG…OKEN. Leave blank to keep it." in page
+    assert "Stored: …alue. Leave blank to keep it." in page
+    assert "Stored: …OKEN. Leave blank to keep it." in page
     assert "Clear the stored session token" in page
     assert "AKIATESTSQSADMIN1234" in page  # the key ID is not a secret
 
