@@ -1,0 +1,111 @@
+// Queue pages: find rows in the loaded list, mark dead-letter targets, refresh counts.
+(function () {
+  "use strict";
+
+  function rows() {
+    return document.querySelectorAll("#queue-table tr[data-queue]");
+  }
+
+  function applyFilter() {
+    var input = document.getElementById("queue-filter");
+    if (!input) return;
+    var needle = input.value.trim().toLowerCase();
+    var shown = 0;
+    rows().forEach(function (row) {
+      var haystack = (row.dataset.queue + " " + (row.dataset.tags || "")).toLowerCase();
+      var match = !needle || haystack.indexOf(needle) !== -1;
+      row.hidden = !match;
+      if (match) shown += 1;
+    });
+    var count = document.getElementById("queue-count");
+    if (count && needle) count.textContent = shown + " matching";
+  }
+
+  // A queue that another row on the page names as its dead-letter queue gets a badge too.
+  function markDeadLetterTargets() {
+    var targets = {};
+    rows().forEach(function (row) {
+      if (row.dataset.dlq) targets[row.dataset.dlq] = true;
+    });
+    rows().forEach(function (row) {
+      var cell = row.querySelector("td");
+      if (!cell || !targets[row.dataset.queue] || cell.querySelector(".dlq-target")) return;
+      var badge = document.createElement("span");
+      badge.className = "badge dlq-target";
+      badge.title = "Another queue on this page uses it as its dead-letter queue";
+      badge.textContent = "Dead-letter queue";
+      cell.appendChild(document.createTextNode(" "));
+      cell.appendChild(badge);
+    });
+  }
+
+  // The name field of the create form: ".fifo" is added for you when FIFO is chosen.
+  function syncFifoSuffix() {
+    var name = document.getElementById("id_name");
+    var fifo = document.querySelector("input[name=queue_type][value=fifo]");
+    if (!name || !fifo || name.readOnly) return;
+    var value = name.value.trim();
+    if (fifo.checked && value && !value.endsWith(".fifo")) name.value = value + ".fifo";
+    if (!fifo.checked && value.endsWith(".fifo")) name.value = value.slice(0, -5);
+    document.querySelectorAll(".fifo-only").forEach(function (el) {
+      el.hidden = !fifo.checked;
+    });
+    document.querySelectorAll("select[name=dead_letter_queue] option[data-fifo]").forEach(
+      function (option) {
+        option.hidden = option.dataset.fifo !== String(fifo.checked);
+      }
+    );
+  }
+
+  function syncDependents() {
+    var kind = document.querySelector("input[name=encryption]:checked");
+    document.querySelectorAll(".kms-only").forEach(function (el) {
+      el.hidden = !kind || kind.value !== "sse-kms";
+    });
+    var allow = document.querySelector("select[name=redrive_permission]");
+    document.querySelectorAll(".by-queue-only").forEach(function (el) {
+      el.hidden = !allow || allow.value !== "byQueue";
+    });
+  }
+
+  // Delete confirmation: the button stays disabled until the queue's name is typed.
+  function syncDeleteButton() {
+    var typed = document.getElementById("id_confirm_name");
+    var button = document.getElementById("delete-button");
+    if (!typed || !button) return;
+    button.disabled = typed.value !== typed.dataset.expected;
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.id === "queue-filter") applyFilter();
+    if (event.target.id === "id_confirm_name") syncDeleteButton();
+  });
+  document.addEventListener("change", function (event) {
+    var name = event.target.name;
+    if (name === "queue_type") syncFifoSuffix();
+    if (name === "encryption" || name === "redrive_permission") syncDependents();
+  });
+  document.addEventListener("click", function (event) {
+    var refresh = event.target.closest("#refresh-counts");
+    if (refresh && window.htmx) {
+      event.preventDefault();
+      window.htmx.trigger(document.body, "refresh-counts");
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    markDeadLetterTargets();
+    applyFilter();
+  });
+
+  function ready() {
+    markDeadLetterTargets();
+    syncFifoSuffix();
+    syncDependents();
+    syncDeleteButton();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
+  }
+})();
