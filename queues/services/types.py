@@ -194,6 +194,24 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+# Settable attribute -> QueueAttributes field.
+_SETTABLE = {
+    "VisibilityTimeout": "visibility_timeout",
+    "MessageRetentionPeriod": "message_retention_period",
+    "DelaySeconds": "delay_seconds",
+    "MaximumMessageSize": "maximum_message_size",
+    "ReceiveMessageWaitTimeSeconds": "receive_message_wait_time_seconds",
+    "RedrivePolicy": "redrive_policy",
+    "RedriveAllowPolicy": "redrive_allow_policy",
+    "SqsManagedSseEnabled": "sqs_managed_sse_enabled",
+    "KmsMasterKeyId": "kms_master_key_id",
+    "KmsDataKeyReusePeriodSeconds": "kms_data_key_reuse_period_seconds",
+    "ContentBasedDeduplication": "content_based_deduplication",
+    "DeduplicationScope": "deduplication_scope",
+    "FifoThroughputLimit": "fifo_throughput_limit",
+}
+
+
 def _int(raw: dict[str, str], name: str) -> int:
     value = raw.get(name)
     return int(value) if value not in (None, "") else DEFAULTS[name]
@@ -308,6 +326,18 @@ class QueueAttributes:
         if self.policy:
             raw["Policy"] = self.policy
         return raw
+
+    def changes_from(self, old: QueueAttributes) -> dict[str, str]:
+        """The SetQueueAttributes parameters that turn `old` into these attributes, compared in
+        typed form (SQS's JSON spelling of a policy may differ from ours)."""
+        new_raw, changed = self.to_raw(), {}
+        for name, field_name in _SETTABLE.items():
+            if name in new_raw and getattr(self, field_name) != getattr(old, field_name):
+                changed[name] = new_raw[name]
+        if old.kms_master_key_id and not self.kms_master_key_id:
+            changed["KmsMasterKeyId"] = ""
+            changed["SqsManagedSseEnabled"] = new_raw["SqsManagedSseEnabled"]
+        return changed
 
     def human(self) -> list[tuple[str, str]]:
         """(label, value in human units) for every attribute, in the console's order."""

@@ -3,19 +3,34 @@ and delete."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from urllib.parse import urlencode
 
+from django import forms
+from django.contrib import messages
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import workspace
-from ..roles import BROWSE, require_permission
-from ..services import Queue, QueueNotFound, SqsError
+from .. import audit, workspace
+from ..forms.queues import QueueForm, name_problem, settled_name
+from ..models import AuditEvent
+from ..roles import BROWSE, OPERATE, require_permission
+from ..services import (
+    PurgeInProgress,
+    Queue,
+    QueueDeletedRecently,
+    QueueNameTaken,
+    QueueNotFound,
+    SqsError,
+)
 
 # How many GetQueueAttributes calls one chunk request runs at once. A browser opens about six
 # connections per host, so at most ~30 calls are in flight per user: below the boto3 client's
@@ -177,29 +192,265 @@ def get_queue_or_404(current: workspace.Workspace, name: str) -> Queue:
         raise Http404(str(error)) from None
 
 
-def queue_name_check(request, profile, region):
-    raise Http404
+def _workspace_queue_names(current: workspace.Workspace) -> list[str]:
+    """Queues to offer as dead-letter queues (the first 1,000, as ListQueues gives them)."""
+    try:
+        return list(current.sqs.list_queues(max_results=1000).names)
+    except SqsError:
+        return []
 
 
-def queue_create(request, profile, region):
-    raise Http404
+def _dead_letter_arn(current: workspace.Workspace, form: QueueForm) -> str | None:
+    """The chosen DLQ's ARN ("" for none), or None after adding a form error."""
+    name = form.cleaned_data.get("dead_letter_queue")
+    if not name:
+        return ""
+    try:
+        return current.sqs.get_queue(name).arn
+    except QueueNotFound:
+        form.add_error("dead_letter_queue", f"The queue {name!r} no longer exists.")
+    except SqsError as error:
+        form.add_error("dead_letter_queue", str(error))
+    return None
 
 
-def queue_detail(request, profile, region, queue):
-    raise Http404
+def _form_page(request: HttpRequest, context: dict, *, status: int = 200) -> HttpResponse:
+    return render(request, "queues/queue_form.html", context, status=status)
 
 
-def queue_counts(request, profile, region, queue):
-    raise Http404
+@require_GET
+@require_permission(OPERATE)
+def queue_name_check(request: HttpRequest, profile: str, region: str) -> HttpResponse:
+    """Live validation of the create form's name: format, .fifo and whether it is taken."""
+    current = workspace.enter(request, profile, region)
+    fifo = request.GET.get("queue_type") == "fifo"
+    name = settled_name(request.GET.get("name", ""), fifo=fifo)
+    problem, note = name_problem(name, fifo=fifo), ""
+    if not problem:
+        try:
+            current.sqs.get_queue_url(name)
+        except QueueNotFound:
+            note = f"{name} is available."
+        except SqsError as error:
+            note = f"{name} looks valid (could not check whether it is taken: {error})"
+        else:
+            problem = f"A queue named {name} already exists in {region}."
+    return render(
+        request,
+        "queues/queue_form.html#name-check",
+        {"name_problem": problem, "name_note": note},
+    )
 
 
-def queue_edit(request, profile, region, queue):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+@require_permission(OPERATE)
+def queue_create(request: HttpRequest, profile: str, region: str) -> HttpResponse:
+    current = workspace.enter(request, profile, region)
+    names = _workspace_queue_names(current)
+    form = QueueForm(request.POST or None, queue_names=names)
+    context = {"form": form, "creating": True, "error": None}
+    if request.method == "GET" or not form.is_valid():
+        return _form_page(request, context, status=200 if request.method == "GET" else 400)
+    name = form.cleaned_data["name"]
+    if name in names:
+        form.add_error(
+            "name", f"A queue named {name} already exists in {region}: open it or pick another."
+        )
+        return _form_page(request, context, status=400)
+    dead_letter_arn = _dead_letter_arn(current, form)
+    if dead_letter_arn is None:
+        return _form_page(request, context, status=400)
+    attributes = {k: v for k, v in form.attributes(dead_letter_arn).to_raw().items() if v != ""}
+    try:
+        with audit.recorded(
+            request, "create_queue", queue=name, attributes=attributes, tags=form.tags()
+        ):
+            current.sqs.create_queue(name, attributes, tags=form.tags())
+    except (QueueNameTaken, QueueDeletedRecently) as error:
+        form.add_error("name", str(error))
+        return _form_page(request, context, status=400)
+    except SqsError as error:
+        context["error"] = str(error)
+        return _form_page(request, context, status=400)
+    messages.success(request, f"Created queue {name}.")
+    return redirect("queues:queue-detail", profile, region, name)
 
 
-def queue_purge(request, profile, region, queue):
-    raise Http404
+@require_GET
+@require_permission(BROWSE)
+def queue_detail(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    current = workspace.enter(request, profile, region)
+    found = get_queue_or_404(current, queue)
+    problems = []
+    try:
+        tags = current.sqs.list_queue_tags(found.url)
+    except SqsError as error:
+        tags, problems = {}, [*problems, f"Tags: {error}"]
+    try:
+        sources = current.sqs.list_dead_letter_source_queues(found.url)
+    except SqsError as error:
+        sources, problems = (), [*problems, f"Dead-letter sources: {error}"]
+    context = {
+        **_list_context(request, profile, region),
+        "queue": found,
+        "settings": found.settings,
+        "tags": sorted(tags.items()),
+        "sources": sources,
+        "problems": problems,
+        "raw_json": json.dumps(found.attributes, indent=2, sort_keys=True),
+        "counts": found.counts,
+    }
+    return render(request, "queues/queue_detail.html", context)
 
 
-def queue_delete(request, profile, region, queue):
-    raise Http404
+@require_GET
+@require_permission(BROWSE)
+def queue_counts(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    """The detail page's live counts (polled by HTMX)."""
+    current = workspace.enter(request, profile, region)
+    context: dict = {"queue_name": queue, "counts": None, "counts_error": ""}
+    try:
+        context["counts"] = current.sqs.get_counts(current.sqs.get_queue_url(queue))
+    except QueueNotFound:
+        context["counts_error"] = "This queue no longer exists."
+        # 286 tells htmx to stop polling.
+        return render(request, "queues/queue_detail.html#queue-counts", context, status=286)
+    except SqsError as error:
+        context["counts_error"] = str(error)
+    return render(request, "queues/queue_detail.html#queue-counts", context)
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(OPERATE)
+def queue_edit(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    current = workspace.enter(request, profile, region)
+    found = get_queue_or_404(current, queue)
+    # Tags that cannot be read start empty: saving then only adds tags, never removes any.
+    with contextlib.suppress(SqsError):
+        found = replace(found, tags=current.sqs.list_queue_tags(found.url))
+    form = QueueForm(request.POST or None, queue=found, queue_names=_workspace_queue_names(current))
+    context = {"form": form, "creating": False, "queue": found, "error": None}
+    if request.method == "GET" or not form.is_valid():
+        return _form_page(request, context, status=200 if request.method == "GET" else 400)
+    dead_letter_arn = _dead_letter_arn(current, form)
+    if dead_letter_arn is None:
+        return _form_page(request, context, status=400)
+    changed = form.attributes(dead_letter_arn).changes_from(found.settings)
+    new_tags = form.tags()
+    added = {k: v for k, v in new_tags.items() if found.tags.get(k) != v}
+    removed = sorted(set(found.tags) - set(new_tags))
+    try:
+        with audit.recorded(
+            request,
+            "edit_queue",
+            queue=found.name,
+            attributes=changed,
+            tags_set=added,
+            tags_removed=removed,
+        ):
+            if changed:
+                current.sqs.set_queue_attributes(found.url, changed)
+            current.sqs.tag_queue(found.url, added)
+            current.sqs.untag_queue(found.url, removed)
+    except SqsError as error:
+        context["error"] = str(error)
+        return _form_page(request, context, status=400)
+    if changed or added or removed:
+        messages.success(request, f"Saved queue {found.name}.")
+    else:
+        messages.info(request, "Nothing changed.")
+    return redirect("queues:queue-detail", profile, region, found.name)
+
+
+def _last_purge(request: HttpRequest, queue: str) -> AuditEvent | None:
+    current = request.workspace  # type: ignore[attr-defined]
+    return (
+        AuditEvent.objects.filter(
+            action="purge_queue",
+            queue=queue,
+            profile=current.profile,
+            region=current.region,
+            outcome=AuditEvent.Outcome.SUCCESS,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(OPERATE)
+def queue_purge(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    current = workspace.enter(request, profile, region)
+    found = get_queue_or_404(current, queue)
+    counts = found.counts
+    context: dict = {"queue": found, "counts": counts, "error": None}
+    if request.method == "GET":
+        return render(request, "queues/queue_purge.html", context)
+    total = counts.available + counts.in_flight + counts.delayed
+    try:
+        with audit.recorded(request, "purge_queue", queue=found.name, messages_before=total):
+            current.sqs.purge_queue(found.url)
+    except PurgeInProgress:
+        last = _last_purge(request, found.name)
+        if last is not None:
+            retry = last.created_at + timedelta(seconds=60)
+            wait = max(1, int((retry - timezone.now()).total_seconds()))
+            when = f"Try again in about {wait} seconds (after {retry:%H:%M:%S} UTC)."
+        else:
+            when = "Try again in a minute."
+        context["error"] = (
+            f"{found.name} was purged less than 60 seconds ago, and SQS allows one purge per "
+            f"queue every 60 seconds (PurgeQueueInProgress). The earlier purge is still deleting "
+            f"messages. {when}"
+        )
+        return render(request, "queues/queue_purge.html", context, status=409)
+    except SqsError as error:
+        context["error"] = str(error)
+        return render(request, "queues/queue_purge.html", context, status=400)
+    messages.success(
+        request,
+        f"Purging {found.name}: {total} message{'s' if total != 1 else ''} will be deleted. "
+        "SQS can take up to 60 seconds to finish; the counts below show it.",
+    )
+    return redirect("queues:queue-detail", profile, region, found.name)
+
+
+class DeleteQueueForm(forms.Form):
+    confirm_name = forms.CharField(label="Type the queue name to confirm", max_length=80)
+
+    def __init__(self, *args, queue_name: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.queue_name = queue_name
+        self.fields["confirm_name"].widget.attrs.update(
+            {"data-expected": queue_name, "autocomplete": "off", "spellcheck": "false"}
+        )
+
+    def clean_confirm_name(self) -> str:
+        typed = self.cleaned_data["confirm_name"]
+        if typed != self.queue_name:
+            raise forms.ValidationError(f"Type {self.queue_name} exactly to delete it.")
+        return typed
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(OPERATE)
+def queue_delete(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    current = workspace.enter(request, profile, region)
+    found = get_queue_or_404(current, queue)
+    form = DeleteQueueForm(request.POST or None, queue_name=found.name)
+    context: dict = {"queue": found, "form": form, "counts": found.counts, "error": None}
+    if request.method == "GET" or not form.is_valid():
+        status = 200 if request.method == "GET" else 400
+        return render(request, "queues/queue_delete.html", context, status=status)
+    try:
+        with audit.recorded(request, "delete_queue", queue=found.name):
+            current.sqs.delete_queue(found.url)
+    except SqsError as error:
+        context["error"] = str(error)
+        return render(request, "queues/queue_delete.html", context, status=400)
+    messages.success(
+        request,
+        f"Deleted queue {found.name}. SQS reserves the name for 60 seconds: a new queue named "
+        f"{found.name} can be created after {timezone.now() + timedelta(seconds=60):%H:%M:%S} UTC.",
+    )
+    return redirect("queues:queue-list", profile, region)

@@ -45,8 +45,13 @@
     var fifo = document.querySelector("input[name=queue_type][value=fifo]");
     if (!name || !fifo || name.readOnly) return;
     var value = name.value.trim();
-    if (fifo.checked && value && !value.endsWith(".fifo")) name.value = value + ".fifo";
-    if (!fifo.checked && value.endsWith(".fifo")) name.value = value.slice(0, -5);
+    var wanted = value;
+    if (fifo.checked && value && !value.endsWith(".fifo")) wanted = value + ".fifo";
+    if (!fifo.checked && value.endsWith(".fifo")) wanted = value.slice(0, -5);
+    if (wanted !== name.value) {
+      name.value = wanted;
+      name.dispatchEvent(new Event("change", { bubbles: true }));
+    }
     document.querySelectorAll(".fifo-only").forEach(function (el) {
       el.hidden = !fifo.checked;
     });
