@@ -205,6 +205,7 @@ class QueueForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         self.queue = queue
+        kwargs.setdefault("label_suffix", "")
         if queue is not None:
             kwargs.setdefault("initial", initial_for(queue))
         super().__init__(*args, **kwargs)
