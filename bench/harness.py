@@ -57,6 +57,10 @@ class Bench:
         self._tmp = tempfile.TemporaryDirectory(prefix="sqsadmin-bench-")
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(self._tmp.name) / 'bench.sqlite3'}"
         os.environ["DEBUG"] = "false"
+        # Served over plain HTTP on 127.0.0.1: no redirect to HTTPS, no secure-only cookies.
+        os.environ.setdefault("SECURE_HTTPS", "false")
+        # With DEBUG off, pages name hashed static files: collect them as `make serve` does.
+        os.environ["STATIC_ROOT"] = str(Path(self._tmp.name) / "static")
         os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sqsadmin.settings")
         import django
@@ -69,6 +73,7 @@ class Bench:
         from queues.models import AwsProfile
 
         call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
         self._sqs_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._sqs_server.start()
         self.sqs_endpoint = f"http://127.0.0.1:{self._sqs_server.get_host_and_port()[1]}"

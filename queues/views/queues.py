@@ -47,11 +47,38 @@ _signer = signing.Signer(salt="sqsadmin.queue-rows")
 
 @dataclass(frozen=True)
 class Row:
-    """One line of the queue list: the queue, or why it could not be read."""
+    """One line of the queue list, ready to display: the first paint has only the name and
+    type; a loaded row has counts, creation time and DLQ, or why it could not be read."""
 
-    queue: Queue
+    name: str
+    type_label: str
+    dlq: str = ""
+    available: int = 0
+    in_flight: int = 0
+    delayed: int = 0
+    created: str = ""
+    tags: tuple[str, ...] = ()
     error: str = ""
     missing: bool = False
+
+    @classmethod
+    def placeholder(cls, url: str) -> Row:
+        name = url.rsplit("/", 1)[-1]
+        return cls(name, "FIFO" if name.endswith(".fifo") else "Standard")
+
+    @classmethod
+    def loaded(cls, queue: Queue) -> Row:
+        counts, created = queue.counts, queue.created
+        return cls(
+            name=queue.name,
+            type_label=queue.type_label,
+            dlq=queue.dead_letter_queue_name,
+            available=counts.available,
+            in_flight=counts.in_flight,
+            delayed=counts.delayed,
+            created=created.strftime("%Y-%m-%d %H:%M") if created else "",
+            tags=tuple(f"{k}={v}" for k, v in sorted(queue.tags.items())),
+        )
 
 
 @dataclass(frozen=True)
@@ -138,7 +165,7 @@ def queue_list(request: HttpRequest, profile: str, region: str) -> HttpResponse:
         context.update(
             chunks=[
                 Chunk(
-                    rows=[Row(Queue(url.rsplit("/", 1)[-1], url, {})) for url in chunk],
+                    rows=[Row.placeholder(url) for url in chunk],
                     query=_chunk_query(chunk, with_tags),
                     loaded=False,
                 )
@@ -170,11 +197,14 @@ def queue_rows(request: HttpRequest, profile: str, region: str) -> HttpResponse:
         strict=True,
     ):
         if isinstance(result, Queue):
-            rows.append(Row(result))
+            rows.append(Row.loaded(result))
         else:
-            placeholder = Queue(url.rsplit("/", 1)[-1], url, {})
             rows.append(
-                Row(placeholder, error=str(result), missing=isinstance(result, QueueNotFound))
+                replace(
+                    Row.placeholder(url),
+                    error=str(result),
+                    missing=isinstance(result, QueueNotFound),
+                )
             )
     context = {
         **_list_context(request, profile, region),
