@@ -89,9 +89,9 @@ def run(bench: Bench) -> list[Row]:
         Row("first paint, 10 queues (vs ListQueues)", paint_10, raw_list_10, "info"),
         Row("first paint, 1,000 queues (vs ListQueues)", paint_1000, raw_list_1000, "info"),
         Row(
-            "first paint: 1,000 queues (dashboard) vs 10 queues (boto3 col)",
+            "first paint: 1,000 queues (left) vs 10 queues (right)",
             paint_1000,
             paint_10,
-            "no per-queue calls",
+            "~1 (no per-queue calls)",
         ),
     ]
