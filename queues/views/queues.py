@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import wraps
 from urllib.parse import urlencode
 
 from django import forms
@@ -24,6 +25,7 @@ from ..forms.queues import QueueForm, name_problem, settled_name
 from ..models import AuditEvent
 from ..roles import BROWSE, OPERATE, require_permission
 from ..services import (
+    AccessDenied,
     PurgeInProgress,
     Queue,
     QueueDeletedRecently,
@@ -216,10 +218,28 @@ def queue_rows(request: HttpRequest, profile: str, region: str) -> HttpResponse:
 
 def get_queue_or_404(current: workspace.Workspace, name: str) -> Queue:
     """The queue named in the URL, or the 404 page saying it does not exist."""
+    fifo = name.endswith(".fifo")
+    if name_problem(name, fifo=fifo):
+        raise Http404(f"{name!r} is not a queue name: {name_problem(name, fifo=fifo)}")
     try:
         return current.sqs.get_queue(name)
     except QueueNotFound as error:
         raise Http404(str(error)) from None
+
+
+def _sqs_problem_page(view):
+    """A queue page whose SQS call fails (unreachable, denied, throttled) explains it instead of
+    failing with a 500."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except SqsError as error:
+            status = 403 if isinstance(error, AccessDenied) else 503
+            return render(request, "queues/sqs_problem.html", {"error": str(error)}, status=status)
+
+    return wrapper
 
 
 def _workspace_queue_names(current: workspace.Workspace) -> list[str]:
@@ -282,7 +302,15 @@ def queue_create(request: HttpRequest, profile: str, region: str) -> HttpRespons
     if request.method == "GET" or not form.is_valid():
         return _form_page(request, context, status=200 if request.method == "GET" else 400)
     name = form.cleaned_data["name"]
-    if name in names:
+    # CreateQueue with a taken name and the same attributes quietly returns the existing queue.
+    try:
+        current.sqs.get_queue_url(name)
+    except QueueNotFound:
+        pass
+    except SqsError as error:
+        context["error"] = str(error)
+        return _form_page(request, context, status=400)
+    else:
         form.add_error(
             "name", f"A queue named {name} already exists in {region}: open it or pick another."
         )
@@ -308,6 +336,7 @@ def queue_create(request: HttpRequest, profile: str, region: str) -> HttpRespons
 
 @require_GET
 @require_permission(BROWSE)
+@_sqs_problem_page
 def queue_detail(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     current = workspace.enter(request, profile, region)
     found = get_queue_or_404(current, queue)
@@ -352,13 +381,15 @@ def queue_counts(request: HttpRequest, profile: str, region: str, queue: str) ->
 
 @require_http_methods(["GET", "POST"])
 @require_permission(OPERATE)
+@_sqs_problem_page
 def queue_edit(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     current = workspace.enter(request, profile, region)
     found = get_queue_or_404(current, queue)
     # Tags that cannot be read start empty: saving then only adds tags, never removes any.
     with contextlib.suppress(SqsError):
         found = replace(found, tags=current.sqs.list_queue_tags(found.url))
-    form = QueueForm(request.POST or None, queue=found, queue_names=_workspace_queue_names(current))
+    same_type = [n for n in _workspace_queue_names(current) if n.endswith(".fifo") == found.is_fifo]
+    form = QueueForm(request.POST or None, queue=found, queue_names=same_type)
     context = {"form": form, "creating": False, "queue": found, "error": None}
     if request.method == "GET" or not form.is_valid():
         return _form_page(request, context, status=200 if request.method == "GET" else 400)
@@ -409,6 +440,7 @@ def _last_purge(request: HttpRequest, queue: str) -> AuditEvent | None:
 
 @require_http_methods(["GET", "POST"])
 @require_permission(OPERATE)
+@_sqs_problem_page
 def queue_purge(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     current = workspace.enter(request, profile, region)
     found = get_queue_or_404(current, queue)
@@ -464,6 +496,7 @@ class DeleteQueueForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 @require_permission(OPERATE)
+@_sqs_problem_page
 def queue_delete(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     current = workspace.enter(request, profile, region)
     found = get_queue_or_404(current, queue)

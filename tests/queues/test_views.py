@@ -342,3 +342,32 @@ def test_delete_needs_the_typed_name(client, operator_user, profile, raw_sqs, or
     assert "orders" not in queue_names(raw_sqs)
     assert 'data-queue="orders"' not in html and 'data-queue="orders-dlq"' in html
     assert AuditEvent.objects.filter(action="delete_queue", queue="orders").exists()
+
+
+def test_a_malformed_queue_name_in_the_url_is_a_404(client, viewer_user, profile):
+    client.force_login(viewer_user)
+    response = client.get(queue_url_for("queue-detail", profile, "no spaces!"))
+    assert response.status_code == 404
+    assert "is not a queue name" in response.content.decode()
+
+
+def test_an_unreachable_endpoint_on_a_queue_page_explains_instead_of_failing(
+    client, viewer_user, profile, settings
+):
+    settings.AWS_MAX_ATTEMPTS = 1
+    profile.endpoint_url = "http://127.0.0.1:9"
+    profile.save()
+    client.force_login(viewer_user)
+    response = client.get(queue_url_for("queue-detail", profile, "orders"))
+    assert response.status_code == 503
+    assert "The SQS endpoint cannot be reached" in response.content.decode()
+
+
+def test_the_edit_form_offers_only_dead_letter_queues_of_the_same_type(
+    client, operator_user, profile, raw_sqs, orders
+):
+    raw_sqs.create_queue(QueueName="other.fifo", Attributes={"FifoQueue": "true"})
+    client.force_login(operator_user)
+    html = client.get(queue_url_for("queue-edit", profile, "orders")).content.decode()
+    assert 'value="orders-dlq"' in html and 'value="other.fifo"' not in html
+    assert '<option value="orders"' not in html  # not itself
