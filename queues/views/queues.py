@@ -502,6 +502,10 @@ def queue_delete(request: HttpRequest, profile: str, region: str, queue: str) ->
     found = get_queue_or_404(current, queue)
     form = DeleteQueueForm(request.POST or None, queue_name=found.name)
     context: dict = {"queue": found, "form": form, "counts": found.counts, "error": None}
+    if request.method == "GET":
+        # Deleting a dead-letter queue leaves its sources pointing at nothing: say which.
+        with contextlib.suppress(SqsError):
+            context["sources"] = current.sqs.list_dead_letter_source_queues(found.url)
     if request.method == "GET" or not form.is_valid():
         status = 200 if request.method == "GET" else 400
         return render(request, "queues/queue_delete.html", context, status=status)

@@ -371,3 +371,11 @@ def test_the_edit_form_offers_only_dead_letter_queues_of_the_same_type(
     html = client.get(queue_url_for("queue-edit", profile, "orders")).content.decode()
     assert 'value="orders-dlq"' in html and 'value="other.fifo"' not in html
     assert '<option value="orders"' not in html  # not itself
+
+
+def test_deleting_a_dead_letter_queue_warns_about_its_sources(
+    client, operator_user, profile, orders
+):
+    client.force_login(operator_user)
+    html = client.get(queue_url_for("queue-delete", profile, "orders-dlq")).content.decode()
+    assert "1 queue uses this queue as its dead-letter queue: orders." in html
