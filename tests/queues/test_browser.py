@@ -114,9 +114,10 @@ def test_the_list_fills_in_counts_finds_rows_and_marks_dead_letter_queues(
     page.goto(page.url.split("/p/")[0] + f"/p/{profile.slug}/us-east-1/queues/")
 
     orders = page.locator('tr[data-queue="orders"]')
-    expect(orders.locator("td").nth(2)).to_have_text("1")
+    # 122 queues: three chunk requests of GetQueueAttributes calls on a machine that may be busy.
+    expect(orders.locator("td").nth(2)).to_have_text("1", timeout=20_000)
     expect(page.locator('tr[data-queue="bulk-119"] td').nth(2)).to_have_text("0")
-    expect(page.locator("td.pending")).to_have_count(0)
+    expect(page.locator("td.pending")).to_have_count(0, timeout=20_000)
     expect(page.locator('tr[data-queue="orders-dlq"] .dlq-target')).to_have_text(
         "Dead-letter queue"
     )
