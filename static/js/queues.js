@@ -97,6 +97,30 @@
       window.htmx.trigger(document.body, "refresh-counts");
     }
   });
+  // A chunk that fails (server error, network) keeps its rows and says so; "Refresh counts"
+  // retries it, since the chunk keeps listening for the refresh event.
+  function chunkFailed(chunk, why) {
+    chunk.querySelectorAll("td.pending").forEach(function (cell) {
+      cell.classList.remove("pending");
+      cell.classList.add("row-error");
+      cell.textContent = "Counts could not be loaded (" + why + "). Use Refresh counts to retry.";
+    });
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.classList || !target.classList.contains("queue-chunk")) return;
+    var status = event.detail.xhr.status;
+    if (status >= 400) {
+      event.detail.shouldSwap = false;
+      chunkFailed(target, "HTTP " + status);
+    }
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    var target = event.detail.target;
+    if (target && target.classList && target.classList.contains("queue-chunk")) {
+      chunkFailed(target, "no answer from the dashboard");
+    }
+  });
   document.addEventListener("htmx:afterSettle", function () {
     markDeadLetterTargets();
     applyFilter();

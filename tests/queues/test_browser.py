@@ -110,8 +110,8 @@ def test_the_list_fills_in_counts_finds_rows_and_marks_dead_letter_queues(
         QueueName="orders", Attributes={"RedrivePolicy": redrive(raw_sqs, "orders-dlq")}
     )["QueueUrl"]
     raw_sqs.send_message(QueueUrl=url, MessageBody="hello")
-    login(viewer_user)
-    page.goto(page.url.split("/p/")[0] + f"/p/{profile.slug}/us-east-1/queues/")
+    login(viewer_user)  # lands on the only profile's queue list
+    expect(page).to_have_url(re.compile(f"/p/{profile.slug}/us-east-1/queues/$"))
 
     orders = page.locator('tr[data-queue="orders"]')
     # 122 queues: three chunk requests of GetQueueAttributes calls on a machine that may be busy.
@@ -133,3 +133,25 @@ def test_the_list_fills_in_counts_finds_rows_and_marks_dead_letter_queues(
     expect(page.locator("#queue-table tr[data-queue]:visible")).to_have_count(2)
     expect(page.locator("#queue-count")).to_have_text("2 matching")
     assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
+
+
+def test_a_chunk_that_fails_says_so_and_refresh_retries_it(
+    page, login, viewer_user, profile, raw_sqs, live_server
+):
+    raw_sqs.create_queue(QueueName="steady")
+    failures = {"left": 1}
+
+    def fail_once(route):
+        if failures["left"]:
+            failures["left"] -= 1
+            route.fulfill(status=500, body="<h1>Server error</h1>")
+        else:
+            route.continue_()
+
+    page.route("**/queue-rows/**", fail_once)
+    login(viewer_user)
+    row = page.locator('tr[data-queue="steady"]')
+    expect(row).to_contain_text("Counts could not be loaded (HTTP 500)")
+    expect(page.locator("h1", has_text="Server error")).to_have_count(0)
+    page.get_by_role("link", name="Refresh counts").click()
+    expect(row.locator("td").nth(2)).to_have_text("0")
