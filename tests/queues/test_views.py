@@ -379,3 +379,30 @@ def test_deleting_a_dead_letter_queue_warns_about_its_sources(
     client.force_login(operator_user)
     html = client.get(queue_url_for("queue-delete", profile, "orders-dlq")).content.decode()
     assert "1 queue uses this queue as its dead-letter queue: orders." in html
+
+
+def test_encryption_switches_from_kms_back_to_sqs_managed_keys(
+    client, operator_user, profile, raw_sqs, orders
+):
+    client.force_login(operator_user)
+    url = queue_url_for("queue-edit", profile, "orders")
+    common = {**FORM_DEFAULTS, "visibility_timeout": "90", "dead_letter_queue": "orders-dlq"}
+    kms = {"encryption": "sse-kms", "kms_master_key_id": "alias/team-key"}
+    assert client.post(url, {**common, **kms}).status_code == 302
+    assert attributes(raw_sqs, "orders")["KmsMasterKeyId"] == "alias/team-key"
+    assert client.post(url, {**common, "encryption": "sse-sqs"}).status_code == 302
+    raw = attributes(raw_sqs, "orders")
+    assert not raw.get("KmsMasterKeyId") and raw["SqsManagedSseEnabled"] == "true"
+    html = client.get(queue_url_for("queue-detail", profile, "orders")).content.decode()
+    assert "<dt>Encryption</dt><dd>SSE-SQS</dd>" in html
+
+
+@pytest.mark.parametrize("view", ["queue-edit", "queue-delete"])
+def test_viewers_cannot_edit_or_delete(client, viewer_user, profile, raw_sqs, orders, view):
+    client.force_login(viewer_user)
+    url = queue_url_for(view, profile, "orders")
+    assert client.get(url).status_code == 403
+    response = client.post(url, {**FORM_DEFAULTS, "confirm_name": "orders"})
+    assert response.status_code == 403
+    assert "orders" in queue_names(raw_sqs)
+    assert attributes(raw_sqs, "orders")["VisibilityTimeout"] == "90"
