@@ -129,7 +129,7 @@ def _page_size(raw: str | None) -> int:
     return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
 
 
-def _list_context(request: HttpRequest, profile: str, region: str) -> dict:
+def _list_context(profile: str, region: str) -> dict:
     return {
         "rows_url": reverse("queues:queue-rows", args=[profile, region]),
         # Rows link to the detail page by appending the name: one reverse() for the whole page.
@@ -147,7 +147,7 @@ def queue_list(request: HttpRequest, profile: str, region: str) -> HttpResponse:
     size = _page_size(request.GET.get("size"))
     with_tags = request.GET.get("tags") == "1"
     context: dict = {
-        **_list_context(request, profile, region),
+        **_list_context(profile, region),
         "prefix": prefix,
         "size": size,
         "page_sizes": PAGE_SIZES,
@@ -185,7 +185,11 @@ def queue_list(request: HttpRequest, profile: str, region: str) -> HttpResponse:
 def queue_rows(request: HttpRequest, profile: str, region: str) -> HttpResponse:
     """One chunk of list rows with counts, creation time and DLQ badges (an HTMX fragment)."""
     current = workspace.enter(request, profile, region)
-    names = request.GET.getlist("q")[:CHUNK_SIZE]
+    names = [
+        name
+        for name in request.GET.getlist("q")[:CHUNK_SIZE]
+        if not name_problem(name, fifo=name.endswith(".fifo"))
+    ]
     try:
         base = _signer.unsign(request.GET.get("base", ""))
     except signing.BadSignature:
@@ -209,7 +213,7 @@ def queue_rows(request: HttpRequest, profile: str, region: str) -> HttpResponse:
                 )
             )
     context = {
-        **_list_context(request, profile, region),
+        **_list_context(profile, region),
         "with_tags": with_tags,
         "chunk": Chunk(rows=rows, query=_chunk_query(urls, with_tags), loaded=True),
     }
@@ -350,7 +354,7 @@ def queue_detail(request: HttpRequest, profile: str, region: str, queue: str) ->
     except SqsError as error:
         sources, problems = (), [*problems, f"Dead-letter sources: {error}"]
     context = {
-        **_list_context(request, profile, region),
+        **_list_context(profile, region),
         "queue": found,
         "settings": found.settings,
         "tags": sorted(tags.items()),
