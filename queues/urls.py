@@ -6,8 +6,18 @@ from .views import profiles, queues
 
 app_name = "queues"
 
+_ws = "p/<slug:profile>/<str:region>/"
 urlpatterns = [
-    path("p/<slug:profile>/<str:region>/queues/", queues.queue_list, name="queue-list"),
+    # Queues (issue 4)
+    path(f"{_ws}queues/", queues.queue_list, name="queue-list"),
+    path(f"{_ws}queue-rows/", queues.queue_rows, name="queue-rows"),
+    path(f"{_ws}queue-name-check/", queues.queue_name_check, name="queue-name-check"),
+    path(f"{_ws}queues/new/", queues.queue_create, name="queue-create"),
+    path(f"{_ws}queues/<str:queue>/", queues.queue_detail, name="queue-detail"),
+    path(f"{_ws}queues/<str:queue>/counts/", queues.queue_counts, name="queue-counts"),
+    path(f"{_ws}queues/<str:queue>/edit/", queues.queue_edit, name="queue-edit"),
+    path(f"{_ws}queues/<str:queue>/purge/", queues.queue_purge, name="queue-purge"),
+    path(f"{_ws}queues/<str:queue>/delete/", queues.queue_delete, name="queue-delete"),
     # Credential profiles (admins)
     path("profiles/", profiles.profile_list, name="profile-list"),
     path("profiles/new/", profiles.profile_create, name="profile-create"),

@@ -32,7 +32,10 @@ def enter(request: HttpRequest, profile_slug: str, region: str) -> Workspace:
         raise Http404(f"{region!r} is not an AWS region name")
     current = Workspace(profile, region)
     request.workspace = current  # type: ignore[attr-defined]
-    request.session[SESSION_KEY] = [profile.slug, region]
+    # Only a change is saved: HTMX fragments (a list's count chunks) would otherwise each write
+    # the session row.
+    if request.session.get(SESSION_KEY) != [profile.slug, region]:
+        request.session[SESSION_KEY] = [profile.slug, region]
     return current
 
 

@@ -37,6 +37,17 @@ ACCESS: dict[str, dict[str, Rule]] = {
     "login": {"GET": Rule(PUBLIC), "POST": Rule(PUBLIC)},
     "logout": {"GET": Rule(SIGNED_IN, 405), "POST": Rule(PUBLIC, 302)},
     "queues:queue-list": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    # Count chunks carry a signed queue-URL prefix: without one the request is refused.
+    "queues:queue-rows": {"GET": Rule(BROWSE, 400), "POST": Rule(NOT_ALLOWED)},
+    "queues:queue-detail": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    "queues:queue-counts": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    "queues:queue-name-check": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
+    # An empty POST to a queue form (purge and delete need the typed name) is a 400 that
+    # redisplays the form with its errors; nothing changes.
+    "queues:queue-create": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
+    "queues:queue-edit": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
+    "queues:queue-purge": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
+    "queues:queue-delete": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
     # Credential profiles: admins only. An empty POST to a form redisplays it with its errors.
     "queues:profile-list": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(NOT_ALLOWED)},
     "queues:profile-create": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(MANAGE_PROFILES)},

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
+from django import forms
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -63,6 +64,43 @@ class Form:
     must_fail: dict[str, st.SearchStrategy] = field(default_factory=dict)
 
 
+def not_an_int_in(low: int, high: int) -> st.SearchStrategy[str]:
+    """Values a form's integer field between low and high must refuse."""
+    field = forms.IntegerField(min_value=low, max_value=high)
+
+    def refused(text: str) -> bool:
+        try:
+            field.clean(text)
+        except forms.ValidationError:
+            return True
+        return False
+
+    return st.one_of(junk, st.integers().map(str)).filter(refused)
+
+
+not_the_queue_name = junk.filter(lambda s: s != QUEUE)
+QUEUE_FIELDS = (
+    "name",
+    "queue_type",
+    "visibility_timeout",
+    "message_retention_period",
+    "delay_seconds",
+    "maximum_message_size",
+    "receive_message_wait_time_seconds",
+    "dead_letter_queue",
+    "max_receive_count",
+    "redrive_permission",
+    "redrive_source_arns",
+    "encryption",
+    "kms_master_key_id",
+    "kms_data_key_reuse_period_seconds",
+    "content_based_deduplication",
+    "deduplication_scope",
+    "fifo_throughput_limit",
+    "tag_key_0",
+    "tag_value_0",
+)
+
 not_an_http_url = junk.filter(
     lambda s: s.strip() and not s.strip().lower().startswith(("http://", "https://"))
 )
@@ -98,6 +136,22 @@ FORMS = [
     Form("queues:profile-create", "admin", PROFILE_FIELDS, {"endpoint_url": not_an_http_url}),
     Form("queues:profile-edit", "admin", PROFILE_FIELDS, {"endpoint_url": not_an_http_url}),
     Form("queues:profile-test-draft", "admin", PROFILE_FIELDS, {"endpoint_url": not_an_http_url}),
+    Form(
+        "queues:queue-create",
+        "operator",
+        QUEUE_FIELDS,
+        {"visibility_timeout": not_an_int_in(0, 43_200)},
+    ),
+    Form(
+        "queues:queue-edit",
+        "operator",
+        QUEUE_FIELDS,
+        {"maximum_message_size": not_an_int_in(1024, 1_048_576)},
+    ),
+    Form("queues:queue-purge", "operator", ("confirm_name",), {"confirm_name": not_the_queue_name}),
+    Form(
+        "queues:queue-delete", "operator", ("confirm_name",), {"confirm_name": not_the_queue_name}
+    ),
     Form(
         "queues:profile-delete",
         "admin",

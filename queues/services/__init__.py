@@ -17,7 +17,16 @@ from .errors import (
     Throttled,
 )
 from .sqs import SqsService
-from .types import Queue, QueueCounts, QueuePage
+from .types import (
+    Queue,
+    QueueAttributes,
+    QueueCounts,
+    QueuePage,
+    RedriveAllowPolicy,
+    RedrivePolicy,
+    human_bytes,
+    human_duration,
+)
 
 __all__ = [
     "AccessDenied",
@@ -25,12 +34,17 @@ __all__ = [
     "InvalidInput",
     "PurgeInProgress",
     "Queue",
+    "QueueAttributes",
     "QueueCounts",
     "QueueDeletedRecently",
     "QueueNameTaken",
     "QueueNotFound",
     "QueuePage",
+    "RedriveAllowPolicy",
+    "RedrivePolicy",
     "SqsError",
     "SqsService",
     "Throttled",
+    "human_bytes",
+    "human_duration",
 ]

@@ -11,6 +11,11 @@ WORKSPACE = "/p/local-demo/us-east-1"
 PAGES = [
     f"{WORKSPACE}/queues/",
     f"{WORKSPACE}/queues/?prefix=orders",
+    f"{WORKSPACE}/queues/new/",
+    f"{WORKSPACE}/queues/orders/",
+    f"{WORKSPACE}/queues/orders/edit/",
+    f"{WORKSPACE}/queues/orders/purge/",
+    f"{WORKSPACE}/queues/orders/delete/",
     "/audit/",
     "/profiles/",
     "/profiles/new/",
