@@ -15,6 +15,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -68,14 +69,14 @@ def _free_port() -> int:
 @contextmanager
 def _server(args: list[str], ready_url: str, env: dict | None = None) -> Iterator[int]:
     """Start a server process, wait until it answers, and stop it by its PID afterwards."""
-    process = subprocess.Popen(
-        args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in finally; a pipe nobody reads would block the server)
+    process = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"{args[0]} exited: {process.stderr.read()[-2000:]}")
+                log.seek(0)
+                raise RuntimeError(f"{args[0]} exited: {log.read()[-2000:]}")
             try:
                 requests.get(ready_url, timeout=2)
                 break
@@ -91,6 +92,10 @@ def _server(args: list[str], ready_url: str, env: dict | None = None) -> Iterato
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if os.environ.get("LOAD_DEBUG"):
+            log.seek(0)
+            print(log.read()[-5000:], file=sys.stderr)
+        log.close()
 
 
 def _sqs_client(endpoint: str):
