@@ -18,6 +18,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from queues.forms.profiles import ProfileForm
 from queues.models import AuditEvent, AwsProfile
 from tests.conftest import REGION
 
@@ -104,27 +105,7 @@ QUEUE_FIELDS = (
 not_an_http_url = junk.filter(
     lambda s: s.strip() and not s.strip().lower().startswith(("http://", "https://"))
 )
-PROFILE_FIELDS = (
-    "name",
-    "auth_mode",
-    "region",
-    "endpoint_url",
-    "is_production",
-    "access_key_id",
-    "secret_access_key",
-    "session_token",
-    "source_mode",
-    "role_arn",
-    "role_session_name",
-    "duration_seconds",
-    "external_id",
-    "trust_anchor_arn",
-    "rolesanywhere_profile_arn",
-    "certificate_pem",
-    "private_key_pem",
-    "private_key_passphrase",
-    "certificate_chain_pem",
-)
+PROFILE_FIELDS = tuple(ProfileForm.Meta.fields)
 
 FORMS = [
     Form(

@@ -450,7 +450,7 @@ def queue_purge(request: HttpRequest, profile: str, region: str, queue: str) -> 
     found = get_queue_or_404(current, queue)
     counts = found.counts
     form = TypedConfirmationForm(request.POST or None, queue_name=found.name, verb="purge")
-    context: dict = {"queue": found, "counts": counts, "form": form, "error": None}
+    context: dict = {"queue": found, "counts": counts, "form": form, "verb": "Purge", "error": None}
     if request.method == "GET" or not form.is_valid():
         status = 200 if request.method == "GET" else 400
         return render(request, "queues/queue_purge.html", context, status=status)
@@ -509,7 +509,13 @@ def queue_delete(request: HttpRequest, profile: str, region: str, queue: str) ->
     current = workspace.enter(request, profile, region)
     found = get_queue_or_404(current, queue)
     form = TypedConfirmationForm(request.POST or None, queue_name=found.name, verb="delete")
-    context: dict = {"queue": found, "form": form, "counts": found.counts, "error": None}
+    context: dict = {
+        "queue": found,
+        "form": form,
+        "counts": found.counts,
+        "verb": "Delete",
+        "error": None,
+    }
     if request.method == "GET":
         # Deleting a dead-letter queue leaves its sources pointing at nothing: say which.
         with contextlib.suppress(SqsError):
