@@ -1,6 +1,6 @@
 """Load: the queue list and queue detail pages under production serving, next to the floor.
 
-gunicorn serves the dashboard as `make serve` does (2 workers, 8 threads each, DEBUG off); SQS is
+gunicorn serves the dashboard as `make serve` does (2 workers, 4 threads each, DEBUG off); SQS is
 moto's server in a process of its own; wrk holds 32 connections for LOAD_SECONDS (20 s) on each
 page. The floor makes the same SQS calls directly, from 2 processes at the same total
 concurrency, for the same time. RSS is each gunicorn worker's peak resident memory.
@@ -28,10 +28,10 @@ import requests
 
 from bench.harness import REGION, Bench
 
-TITLE = "Load: gunicorn 2 workers x 8 threads, wrk 32 connections, moto in its own process"
+TITLE = "Load: gunicorn 2 workers x 4 threads, wrk 32 connections, moto in its own process"
 SECONDS = int(os.environ.get("LOAD_SECONDS", "20"))
 CONNECTIONS = 32
-WORKERS, THREADS = 2, 8
+WORKERS, THREADS = 2, 4
 LIST_QUEUES = 100
 WRK = "wrk"
 
@@ -255,7 +255,13 @@ def run(bench: Bench) -> list[LoadRow]:
     endpoint = f"http://127.0.0.1:{sqs_port}"
     base = f"http://127.0.0.1:{web_port}"
     python = Path(sys.executable)
-    env = {**os.environ, "LOG_LEVEL": "WARNING", "SECURE_HTTPS": "false", "DEBUG": "false"}
+    env = {
+        **os.environ,
+        "LOG_LEVEL": "WARNING",
+        "SECURE_HTTPS": "false",
+        "DEBUG": "false",
+        "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),
+    }
     moto = [str(python), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(sqs_port)]
     gunicorn = [
         str(python.with_name("gunicorn")),
