@@ -10,8 +10,11 @@ import boto3
 import pytest
 import requests
 from django.contrib.auth.models import Group, Permission, User
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
+from pytest_django.live_server_helper import LiveServer
 
 from queues import credentials
 from queues.models import AuthMode, AwsProfile
@@ -200,3 +203,40 @@ def login(page, live_server):
         return page
 
     return sign_in
+
+
+# The live server for browser tests.
+
+
+class _SerialWSGIServer(WSGIServer):
+    """One request at a time (and Connection: close, so browsers do not hold it open)."""
+
+    def __init__(self, *args, connections_override=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+
+
+class _SerialLiveServerThread(LiveServerThread):
+    server_class = _SerialWSGIServer
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[LiveServer]:
+    """The live server, answering one request at a time.
+
+    With SQLite's in-memory test database, every live-server thread shares the test's one
+    connection; the list's parallel count-chunk requests then interleave queries on it (seen as
+    Session.MultipleObjectsReturned). Serving serially keeps browser tests deterministic; the
+    benchmark measures the concurrent path on a file database.
+    """
+    server = LiveServer("localhost", start=False)
+    old = server.thread
+    server.thread = _SerialLiveServerThread(
+        old.host,
+        static_handler=old.static_handler,
+        connections_override=old.connections_override,
+        port=old.port,
+    )
+    server.thread.daemon = True
+    server.start()
+    yield server
+    server.stop()

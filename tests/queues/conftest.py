@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
-from django.core.servers.basehttp import WSGIServer
-from django.test.testcases import LiveServerThread
 from django.urls import reverse
-from pytest_django.live_server_helper import LiveServer
 
 from queues.credentials import sqs_for
 from queues.models import AwsProfile
@@ -41,37 +37,3 @@ def attributes(raw_sqs, name: str) -> dict[str, str]:
 def redrive(raw_sqs, dlq: str, max_receives: int = 3) -> str:
     arn = attributes(raw_sqs, dlq)["QueueArn"]
     return json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": str(max_receives)})
-
-
-class _SerialWSGIServer(WSGIServer):
-    """One request at a time (and Connection: close, so browsers do not hold it open)."""
-
-    def __init__(self, *args, connections_override=None, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-
-
-class _SerialLiveServerThread(LiveServerThread):
-    server_class = _SerialWSGIServer
-
-
-@pytest.fixture(scope="session")
-def live_server() -> Iterator[LiveServer]:
-    """The live server, answering one request at a time.
-
-    With SQLite's in-memory test database, every live-server thread shares the test's one
-    connection; the list's parallel count-chunk requests then interleave queries on it (seen as
-    Session.MultipleObjectsReturned). Serving serially keeps browser tests deterministic; the
-    benchmark measures the concurrent path on a file database.
-    """
-    server = LiveServer("localhost", start=False)
-    old = server.thread
-    server.thread = _SerialLiveServerThread(
-        old.host,
-        static_handler=old.static_handler,
-        connections_override=old.connections_override,
-        port=old.port,
-    )
-    server.thread.daemon = True
-    server.start()
-    yield server
-    server.stop()
