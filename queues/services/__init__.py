@@ -17,12 +17,33 @@ from .errors import (
     Throttled,
 )
 from .sqs import SqsService
-from .types import Queue, QueueCounts, QueuePage
+from .types import (
+    BatchEntryResult,
+    BatchResult,
+    ConsumeResult,
+    DeleteResult,
+    Message,
+    MessageAttribute,
+    OutgoingMessage,
+    PeekResult,
+    Queue,
+    QueueCounts,
+    QueuePage,
+    SendResult,
+)
 
 __all__ = [
     "AccessDenied",
+    "BatchEntryResult",
+    "BatchResult",
+    "ConsumeResult",
+    "DeleteResult",
     "EndpointUnreachable",
     "InvalidInput",
+    "Message",
+    "MessageAttribute",
+    "OutgoingMessage",
+    "PeekResult",
     "PurgeInProgress",
     "Queue",
     "QueueCounts",
@@ -30,6 +51,7 @@ __all__ = [
     "QueueNameTaken",
     "QueueNotFound",
     "QueuePage",
+    "SendResult",
     "SqsError",
     "SqsService",
     "Throttled",
