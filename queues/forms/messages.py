@@ -183,10 +183,15 @@ class SendMessageForm(forms.Form):
         return [row for row in rows if not row.blank] or [AttributeRow()]
 
     @property
-    def size_hint(self) -> int:
+    def size_label(self) -> str:
         """The size of what was typed so far, for the counter's first paint."""
         body = self.data.get("body", "") if self.is_bound else ""
-        return message_size(body.replace("\r\n", "\n"), self.message_attributes)
+        size = message_size(body.replace("\r\n", "\n"), self.message_attributes)
+        return f"{size:,}"
+
+    @property
+    def max_size_label(self) -> str:
+        return f"{self.max_size:,}"
 
     def clean_body(self) -> str:
         # Browsers send a textarea's line breaks as CRLF; the person typed LF.
