@@ -307,6 +307,12 @@ class PollForm(forms.Form):
         self.limit = limit
 
     @property
+    def messages_at_limit_claimed(self) -> bool:
+        """The last poll reported messages at the limit and this poll is not confirmed yet."""
+        data = self.cleaned_data
+        return bool(data.get("at_limit")) and not data.get("move_to_dlq_ok")
+
+    @property
     def messages_at_limit(self) -> int:
         """How many messages the last poll saw at maxReceiveCount (0 without a redrive policy)."""
         if not self.limit:

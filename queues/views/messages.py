@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -16,7 +17,7 @@ from .. import audit, workspace
 from ..forms.messages import ConsumeForm, PollForm, SendMessageForm
 from ..models import AuditEvent
 from ..roles import OPERATE, require_permission
-from ..services import Message, Queue, QueueNotFound, SqsError
+from ..services import Message, PeekResult, Queue, QueueNotFound, SqsError
 from ..services.types import dead_letter_queue_name, redrive_limit
 from ..workspace import Workspace
 
@@ -148,36 +149,67 @@ def _fresh_counts(current: Workspace, queue: Queue):
 @require_POST
 @require_permission(OPERATE)
 def poll(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    """Peek. The queue's attributes (for the redrive limit) load while the peek runs, unless the
+    form asks to confirm a poll at the limit, which needs the limit first."""
     current = workspace.enter(request, profile, region)
-    found, error = _queue_for_action(current, queue)
+    context: dict[str, Any] = {}
+    try:
+        url = current.sqs.get_queue_url(queue)
+    except SqsError as error:
+        found = Queue(name=queue, url="", attributes={})
+        context.update(poll_form=PollForm(request.POST), poll_error=str(error))
+        return _poll_response(request, found, context)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        loading = pool.submit(current.sqs.get_queue_by_url, url)
+        early = PollForm(request.POST)
+        peeked = None
+        if early.is_valid() and not early.messages_at_limit_claimed:
+            peeked = _peek(request, current, url, queue, early, context)
+        try:
+            found = loading.result()
+        except SqsError as error:
+            found = Queue(name=queue, url=url, attributes={})
+            context.setdefault("poll_error", str(error))
     limit = redrive_limit(found)
     form = PollForm(request.POST, limit=limit)
-    context: dict[str, Any] = {"poll_form": form, "poll_error": error}
-    if not error and form.is_valid():
-        count, wait = form.cleaned_data["count"], form.cleaned_data["wait"]
-        try:
-            with audit.recorded(request, "peek_messages", queue=queue, count=count, wait=wait) as e:
-                result = current.sqs.peek(found.url, count, wait=wait)
-                e.parameters.update(
-                    received=len(result.messages),
-                    message_ids=[m.message_id for m in result.messages],
-                    at_limit=_flag(result.messages, limit),
-                )
-        except SqsError as failure:
-            context["poll_error"] = str(failure)
-        else:
-            at_limit = _flag(result.messages, limit)
-            context.update(
-                polled=True,
-                results=result.messages,
-                unreleased=result.unreleased,
-                at_limit=at_limit,
-                poll_form=PollForm(
-                    initial={"count": count, "wait": wait, "at_limit": at_limit}, limit=limit
-                ),
-                counts=_fresh_counts(current, found),
-            )
+    context.setdefault("poll_form", form)
+    if peeked is None and "poll_error" not in context and form.is_valid():
+        peeked = _peek(request, current, url, queue, form, context)
+    if peeked is not None:
+        # Whenever a peek ran, the form without the limit check was valid too.
+        count, wait = early.cleaned_data["count"], early.cleaned_data["wait"]
+        at_limit = _flag(peeked.messages, limit)
+        context.update(
+            polled=True,
+            results=peeked.messages,
+            unreleased=peeked.unreleased,
+            at_limit=at_limit,
+            poll_form=PollForm(
+                initial={"count": count, "wait": wait, "at_limit": at_limit}, limit=limit
+            ),
+        )
     return _poll_response(request, found, context)
+
+
+def _peek(
+    request: HttpRequest,
+    current: Workspace,
+    url: str,
+    queue: str,
+    form: PollForm,
+    context: dict[str, Any],
+) -> PeekResult | None:
+    count, wait = form.cleaned_data["count"], form.cleaned_data["wait"]
+    try:
+        with audit.recorded(request, "peek_messages", queue=queue, count=count, wait=wait) as e:
+            result = current.sqs.peek(url, count, wait=wait)
+            e.parameters.update(
+                received=len(result.messages), message_ids=[m.message_id for m in result.messages]
+            )
+    except SqsError as failure:
+        context["poll_error"] = str(failure)
+        return None
+    return result
 
 
 def _poll_response(request: HttpRequest, queue: Queue, context: dict[str, Any]) -> HttpResponse:
