@@ -6,6 +6,7 @@ import base64
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 
@@ -288,7 +289,7 @@ class Message:
     def preview(self) -> str:
         return self.body[:100]
 
-    @property
+    @cached_property
     def pretty_body(self) -> str | None:
         """The body indented, when it is a JSON object or array; else None."""
         if not self.body.lstrip().startswith(("{", "[")):
