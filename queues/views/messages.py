@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +23,7 @@ from ..services.types import dead_letter_queue_name, redrive_limit
 from ..workspace import Workspace
 
 TEMPLATE = "messages/messages.html"
+QUEUE_URL_SECONDS = 3600
 
 
 def _template(request: HttpRequest, partial: str) -> str:
@@ -50,6 +52,30 @@ def _page_context(queue: Queue, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _url_key(current: Workspace, name: str) -> str:
+    profile = current.profile
+    return f"sqsadmin:queue-url:{profile.pk}:{profile.version}:{current.region}:{name}"
+
+
+def _queue_url(current: Workspace, name: str) -> str:
+    """A queue's URL never changes for a name, account and region: remember it and save every
+    action a GetQueueUrl call. A queue deleted since fails at the next call and is forgotten."""
+    key = _url_key(current, name)
+    url = cache.get(key)
+    if url is None:
+        url = current.sqs.get_queue_url(name)
+        cache.set(key, url, QUEUE_URL_SECONDS)
+    return url
+
+
+def _load_queue(current: Workspace, name: str, url: str | None = None) -> Queue:
+    try:
+        return current.sqs.get_queue_by_url(url or _queue_url(current, name))
+    except QueueNotFound:
+        cache.delete(_url_key(current, name))
+        raise
+
+
 def _queue_for_action(current: Workspace, name: str) -> tuple[Queue, str]:
     """The queue with fresh attributes, or a stand-in and the error to show at the panel's top.
 
@@ -57,7 +83,7 @@ def _queue_for_action(current: Workspace, name: str) -> tuple[Queue, str]:
     endpoint is down.
     """
     try:
-        return current.sqs.get_queue(name), ""
+        return _load_queue(current, name), ""
     except SqsError as error:
         return Queue(name=name, url="", attributes={}), str(error)
 
@@ -71,7 +97,7 @@ def _flag(messages: tuple[Message, ...], limit: int | None) -> int:
 def messages_page(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     current = workspace.enter(request, profile, region)
     try:
-        found = current.sqs.get_queue(queue)
+        found = _load_queue(current, queue)
     except QueueNotFound as error:
         raise Http404(str(error)) from None
     except SqsError as error:
@@ -154,13 +180,13 @@ def poll(request: HttpRequest, profile: str, region: str, queue: str) -> HttpRes
     current = workspace.enter(request, profile, region)
     context: dict[str, Any] = {}
     try:
-        url = current.sqs.get_queue_url(queue)
+        url = _queue_url(current, queue)
     except SqsError as error:
         found = Queue(name=queue, url="", attributes={})
         context.update(poll_form=PollForm(request.POST), poll_error=str(error))
         return _poll_response(request, found, context)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        loading = pool.submit(current.sqs.get_queue_by_url, url)
+        loading = pool.submit(_load_queue, current, queue, url)
         early = PollForm(request.POST)
         peeked = None
         if early.is_valid() and not early.messages_at_limit_claimed:
@@ -234,7 +260,7 @@ def delete(request: HttpRequest, profile: str, region: str, queue: str) -> HttpR
         ids = [message_id for message_id, _ in chosen]
         try:
             with audit.recorded(request, "delete_messages", queue=queue, message_ids=ids) as e:
-                url = current.sqs.get_queue_url(queue)
+                url = _queue_url(current, queue)
                 results = current.sqs.delete_messages(url, [handle for _, handle in chosen])
                 failed = [r for r in results if not r.ok]
                 e.parameters["failed"] = len(failed)
@@ -242,6 +268,8 @@ def delete(request: HttpRequest, profile: str, region: str, queue: str) -> HttpR
                     e.outcome = AuditEvent.Outcome.PARTIAL
                     e.error = failed[0].error
         except SqsError as failure:
+            if isinstance(failure, QueueNotFound):
+                cache.delete(_url_key(current, queue))
             context["delete_error"] = str(failure)
         else:
             context["deleted_ids"] = [

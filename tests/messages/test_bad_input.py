@@ -118,6 +118,20 @@ def test_a_queue_deleted_meanwhile_is_said_at_the_top_and_the_form_keeps_the_tex
     assert "keep me</textarea>" in html
 
 
+def test_a_queue_deleted_after_the_page_loaded_is_said_at_the_top(
+    operator, profile, raw_sqs, standard_url
+):
+    operator.get(url_for(profile, "messages", "orders"))
+    raw_sqs.delete_queue(QueueUrl=standard_url)
+    for name, data in [
+        ("messages-send", {"body": "x", "body_format": "text", "copies": 1}),
+        ("messages-poll", {"count": 1, "wait": 0}),
+        ("messages-delete", {"selected": ["id handle"]}),
+    ]:
+        html = operator.post(url_for(profile, name, "orders"), data, headers=HTMX).content
+        assert b"does not exist" in html, name
+
+
 def test_polling_a_queue_deleted_meanwhile_says_so(operator, profile, raw_sqs, standard_url):
     raw_sqs.delete_queue(QueueUrl=standard_url)
     html = operator.post(
