@@ -39,4 +39,9 @@ urlpatterns = [
         messages.export,
         name="messages-export",
     ),
+    path(
+        "p/<slug:profile>/<str:region>/queues/<str:queue>/messages/counts/",
+        messages.counts,
+        name="messages-counts",
+    ),
 ]

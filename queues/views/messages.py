@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
 
 from .. import audit, workspace
 from ..forms.messages import ConsumeForm, PollForm, SendMessageForm
@@ -24,6 +25,7 @@ from ..workspace import Workspace
 
 TEMPLATE = "messages/messages.html"
 QUEUE_URL_SECONDS = 3600
+COUNTS_CHANGED = "countsChanged"
 
 
 def _template(request: HttpRequest, partial: str) -> str:
@@ -138,12 +140,13 @@ def send(request: HttpRequest, profile: str, region: str, queue: str) -> HttpRes
                 context["send_error"] = str(failure)
         context["sent_ok"] = "sent" in context or "batch" in context
         if context["sent_ok"]:
-            form = _keep_after_send(request, found)
-            context["send_form"] = form
-            context["counts"] = _fresh_counts(current, found)
+            context["send_form"] = _keep_after_send(request, found)
     context = {**_queue_context(found), **context}
     if request.htmx:
-        return render(request, f"{TEMPLATE}#send-response", context)
+        response = render(request, f"{TEMPLATE}#send-panel", context)
+        return _counts_changed(response) if context.get("sent_ok") else response
+    if context.get("sent_ok"):
+        context["counts"] = _fresh_counts(current, found)
     return render(request, TEMPLATE, {**_page_context(found), **context})
 
 
@@ -163,6 +166,24 @@ def _keep_after_send(request: HttpRequest, queue: Queue) -> SendMessageForm:
     data = request.POST.copy()
     data.pop("deduplication_id", None)
     return SendMessageForm(data, queue=queue)
+
+
+def _counts_changed(response: HttpResponse) -> HttpResponse:
+    """Ask the page to reload its counts (after this response, so it does not wait for them)."""
+    trigger_client_event(response, COUNTS_CHANGED)
+    return response
+
+
+@require_GET
+@require_permission(OPERATE)
+def counts(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    """The counts strip, reloaded by the page after a send, delete or receive-and-delete."""
+    current = workspace.enter(request, profile, region)
+    try:
+        found = _load_queue(current, queue)
+    except SqsError:
+        return HttpResponse(status=204)
+    return render(request, f"{TEMPLATE}#queue-counts", _queue_context(found))
 
 
 def _fresh_counts(current: Workspace, queue: Queue):
@@ -242,7 +263,8 @@ def _poll_response(request: HttpRequest, queue: Queue, context: dict[str, Any]) 
     context = {**_queue_context(queue), "consume_form": ConsumeForm(), **context}
     context.setdefault("poll_form", PollForm(limit=redrive_limit(queue)))
     if request.htmx:
-        return render(request, f"{TEMPLATE}#poll-response", context)
+        response = render(request, f"{TEMPLATE}#poll-panel", context)
+        return _counts_changed(response) if context.get("consumed") else response
     return render(request, TEMPLATE, {**_page_context(queue), **context})
 
 
@@ -281,9 +303,9 @@ def delete(request: HttpRequest, profile: str, region: str, queue: str) -> HttpR
                 if not r.ok
             ]
             context["stale"] = any(r.stale for r in results)
-            context["counts"] = _fresh_counts(current, Queue(queue, url, {}))
     if request.htmx:
-        return render(request, f"{TEMPLATE}#delete-response", context)
+        response = render(request, f"{TEMPLATE}#delete-response", context)
+        return _counts_changed(response) if context.get("deleted_ids") else response
     found, error = _queue_for_action(current, queue)
     return _poll_response(request, found, {"poll_error": error, **context})
 
@@ -322,8 +344,9 @@ def consume(request: HttpRequest, profile: str, region: str, queue: str) -> Http
                 results=result.messages,
                 consume_failures=failures,
                 consume_form=ConsumeForm(initial={"count": count, "wait": wait}),
-                counts=_fresh_counts(current, found),
             )
+            if not request.htmx:
+                context["counts"] = _fresh_counts(current, found)
     return _poll_response(request, found, context)
 
 
