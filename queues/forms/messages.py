@@ -226,6 +226,16 @@ class SendMessageForm(forms.Form):
             )
         return value
 
+    def _check_copy_suffix(self, cleaned: dict[str, Any]) -> None:
+        dedup, copies = cleaned.get("deduplication_id"), cleaned.get("copies") or 1
+        room = 128 - len(f"-{copies}")
+        if self.queue.is_fifo and dedup and copies > 1 and len(dedup) > room:
+            self.add_error(
+                "deduplication_id",
+                f"Copies add -1, -2, … to the ID, so it can be at most {room} characters when "
+                f"sending {copies} copies.",
+            )
+
     def _clean_attributes(self) -> None:
         rows = [row for row in self.attribute_rows if not row.blank]
         if len(rows) > MAX_ATTRIBUTES:
@@ -248,6 +258,7 @@ class SendMessageForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         self._clean_attributes()
+        self._check_copy_suffix(cleaned)
         body = cleaned.get("body")
         if body is not None and cleaned.get("body_format") == "json":
             try:

@@ -153,9 +153,10 @@ def test_fifo_copies_each_get_a_deduplication_id_so_all_arrive(
     assert visible(raw_sqs, fifo_url) == 5
 
 
-def test_a_failed_copy_is_reported_per_entry(operator, profile, raw_sqs, standard_url):
-    # A 700 KiB message fits the queue, but two of them do not fit one 1 MiB batch: the
-    # service splits them. Nothing fails, and every copy is accounted for.
+def test_copies_too_big_for_one_batch_are_split_and_all_sent(
+    operator, profile, raw_sqs, standard_url
+):
+    # A 700 KB message fits the queue, but two do not fit one 1 MiB batch.
     body = "x" * 700_000
     raw_sqs.set_queue_attributes(
         QueueUrl=standard_url, Attributes={"MaximumMessageSize": "1048576"}
@@ -166,3 +167,47 @@ def test_a_failed_copy_is_reported_per_entry(operator, profile, raw_sqs, standar
         headers=HTMX,
     ).content.decode()
     assert "Sent 2 of 2 messages." in html
+
+
+def test_copies_that_fail_are_listed_one_by_one(rf, operator_user, profile):
+    # moto accepts whatever the form lets through, so render a partial failure directly.
+    from django.template.loader import render_to_string
+
+    from queues.forms.messages import SendMessageForm
+    from queues.services import BatchEntryResult, BatchResult, Queue
+
+    queue = Queue("orders", "http://sqs/orders", {})
+    batch = BatchResult(
+        (
+            BatchEntryResult(0, "id-0"),
+            BatchEntryResult(1, error="Throttled: slow down", code="Throttling"),
+        )
+    )
+    request = rf.post("/")
+    request.user = operator_user
+    request.workspace = type("W", (), {"profile": profile, "region": REGION})()
+    html = render_to_string(
+        "messages/messages.html#send-panel",
+        {"queue": queue, "send_form": SendMessageForm(queue=queue), "batch": batch},
+        request=request,
+    )
+    assert "Sent 1 of 2 messages." in html
+    assert "1 failed and were not sent:" in html and "Copy 2: Throttled: slow down" in html
+
+
+def test_fifo_copies_leave_room_for_their_deduplication_suffix(
+    operator, profile, raw_sqs, fifo_url
+):
+    html = operator.post(
+        url_for(profile, "messages-send", "payments.fifo"),
+        {
+            "body": "b",
+            "body_format": "text",
+            "copies": 10,
+            "group_id": "g",
+            "deduplication_id": "d" * 126,
+        },
+        headers=HTMX,
+    ).content.decode()
+    assert "at most 125 characters when sending 10 copies" in html
+    assert visible(raw_sqs, fifo_url) == 0
