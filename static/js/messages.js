@@ -4,6 +4,8 @@
   "use strict";
   const MAX_ATTRIBUTES = 10;
   const encoder = new TextEncoder();
+  // Characters SQS accepts: tab, line breaks and printable Unicode without surrogates.
+  const INVALID_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
   function bytes(text) {
     return encoder.encode(text || "").length;
@@ -41,6 +43,14 @@
     if (counter) {
       counter.textContent = size.toLocaleString("en");
       form.querySelector("#message-size").classList.toggle("over-limit", size > max);
+    }
+    const rejected = body.value.match(INVALID_CHARACTER);
+    const chars = form.querySelector("#body-characters");
+    if (chars) {
+      chars.textContent = rejected
+        ? "SQS does not accept U+" + rejected[0].codePointAt(0).toString(16).toUpperCase().padStart(4, "0") +
+          " at position " + (rejected.index + 1) + "."
+        : "";
     }
     const status = form.querySelector("#json-status");
     const json = jsonMode(form);

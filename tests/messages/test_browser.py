@@ -68,3 +68,25 @@ def test_send_poll_open_and_delete_a_json_message(
     assert visible(raw_sqs, standard_url) == 0
     assert not raw_sqs.receive_message(QueueUrl=standard_url).get("Messages")
     assert not [text for text in console if "Content Security Policy" in text], console
+
+
+def test_bad_input_is_explained_as_you_type_and_by_the_field(
+    page, login, live_server, operator_user, profile, raw_sqs, standard_url
+):
+    raw_sqs.set_queue_attributes(QueueUrl=standard_url, Attributes={"MaximumMessageSize": "1024"})
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/orders/messages/")
+    body = page.get_by_label("Message body")
+    body.fill("bell \x07 here")
+    expect(page.locator("#body-characters")).to_have_text(
+        "SQS does not accept U+0007 at position 6."
+    )
+    body.fill("x" * 1100)
+    expect(page.locator("#message-size")).to_have_class("message-size over-limit")
+    page.get_by_label("Attribute name").first.fill("AWS.trace")
+    page.get_by_label("Attribute value").first.fill("1")
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_text("this queue's maximum message size is 1,024 bytes")).to_be_visible()
+    expect(page.get_by_text("reserved by AWS")).to_be_visible()
+    expect(page.get_by_label("Attribute name").first).to_have_value("AWS.trace")
+    assert visible(raw_sqs, standard_url) == 0
