@@ -90,3 +90,21 @@ def test_bad_input_is_explained_as_you_type_and_by_the_field(
     expect(page.get_by_text("reserved by AWS")).to_be_visible()
     expect(page.get_by_label("Attribute name").first).to_have_value("AWS.trace")
     assert visible(raw_sqs, standard_url) == 0
+
+
+def test_polling_warns_before_moving_messages_to_the_dead_letter_queue(
+    page, login, live_server, operator_user, profile, raw_sqs, redrive_url
+):
+    raw_sqs.send_message(QueueUrl=redrive_url, MessageBody="fragile")
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/retried/messages/")
+    poll = page.get_by_role("button", name="Poll for messages")
+    poll.click()
+    expect(page.get_by_text("one receive from the limit")).to_be_visible()
+    poll.click()
+    expect(page.locator("#dlq-warning")).to_contain_text("1 message at the receive limit.")
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, "dlq-warning.png"), full_page=True)
+    page.get_by_role("button", name="Poll for messages").click()
+    expect(page.get_by_text("Tick the box to poll anyway.")).to_be_visible()
+    assert visible(raw_sqs, redrive_url) == 1
