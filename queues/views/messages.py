@@ -116,14 +116,14 @@ def send(request: HttpRequest, profile: str, region: str, queue: str) -> HttpRes
     context: dict[str, Any] = {"send_form": form, "send_error": error}
     if not error and form.is_valid():
         outgoing = form.messages()
-        with audit.recorded(request, "send_message", queue=queue) as event:
-            event.parameters.update(
-                copies=len(outgoing),
-                attributes=sorted(form.message_attributes),
-                size=outgoing[0].size,
-                group_id=outgoing[0].group_id,
-            )
-            try:
+        try:
+            with audit.recorded(request, "send_message", queue=queue) as event:
+                event.parameters.update(
+                    copies=len(outgoing),
+                    attributes=sorted(form.message_attributes),
+                    size=outgoing[0].size,
+                    group_id=outgoing[0].group_id,
+                )
                 if len(outgoing) == 1:
                     sent = current.sqs.send_message(found.url, **_single(outgoing[0]))
                     context["sent"] = sent
@@ -136,11 +136,9 @@ def send(request: HttpRequest, profile: str, region: str, queue: str) -> HttpRes
                     if result.failed:
                         event.outcome = AuditEvent.Outcome.PARTIAL
                         event.error = result.failed[0].error
-            except SqsError as failure:
-                context["send_error"] = str(failure)
+        except SqsError as failure:
+            context["send_error"] = str(failure)
         context["sent_ok"] = "sent" in context or "batch" in context
-        if context["sent_ok"]:
-            context["send_form"] = _keep_after_send(request, found)
     context = {**_queue_context(found), **context}
     if request.htmx:
         response = render(request, f"{TEMPLATE}#send-panel", context)
@@ -158,14 +156,6 @@ def _single(message) -> dict[str, Any]:
         "delay_seconds": message.delay_seconds,
         "attributes": message.attributes,
     }
-
-
-def _keep_after_send(request: HttpRequest, queue: Queue) -> SendMessageForm:
-    """After a send the form keeps what was typed, except the deduplication ID: sending it again
-    within five minutes would be silently dropped by SQS."""
-    data = request.POST.copy()
-    data.pop("deduplication_id", None)
-    return SendMessageForm(data, queue=queue)
 
 
 def _counts_changed(response: HttpResponse) -> HttpResponse:
