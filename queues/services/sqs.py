@@ -37,6 +37,9 @@ from .types import (
 
 logger = logging.getLogger("sqsadmin.sqs")
 
+# The most messages one peek or consume gathers (SQS hands out 10 a call).
+MAX_RECEIVE = 100
+
 _COUNT_ATTRIBUTES = [
     "ApproximateNumberOfMessages",
     "ApproximateNumberOfMessagesNotVisible",
@@ -298,6 +301,7 @@ class SqsService:
         of returning the same few), then releases them all with visibility 0. Each receive still
         adds one to a message's receive count.
         """
+        _check_receive(count, wait)
         seen: dict[str, Message] = {}
         try:
             self._receive_up_to(url, count, wait=wait, visibility=lease, seen=seen)
@@ -355,6 +359,7 @@ class SqsService:
         self, url: str, count: int = 10, *, wait: int = 0, visibility: int = 30
     ) -> ConsumeResult:
         """Receive up to `count` messages and delete them: they are gone from the queue."""
+        _check_receive(count, wait)
         seen: dict[str, Message] = {}
         try:
             self._receive_up_to(url, count, wait=wait, visibility=visibility, seen=seen)
@@ -364,6 +369,13 @@ class SqsService:
         messages = tuple(seen.values())
         deletions = self.delete_messages(url, [m.receipt_handle for m in messages])
         return ConsumeResult(messages, deletions)
+
+
+def _check_receive(count: int, wait: int) -> None:
+    if not 1 <= count <= MAX_RECEIVE:
+        raise errors.InvalidInput(f"Receive between 1 and {MAX_RECEIVE} messages, not {count}.")
+    if not 0 <= wait <= 20:
+        raise errors.InvalidInput(f"The wait time is 0-20 seconds, not {wait}.")
 
 
 def _chunks(items: list, *, size_of: Callable[[Any], int]) -> list[list]:

@@ -183,3 +183,8 @@ def test_a_poll_without_javascript_renders_the_whole_page(operator, profile, raw
         url_for(profile, "messages-poll", "orders"), {"count": 1, "wait": 0}
     ).content.decode()
     assert "<html" in html and "message 0" in html and "Send message" in html
+
+
+def test_a_long_poll_on_an_empty_queue_says_nothing_arrived(operator, profile, standard_url):
+    html = poll(operator, profile, "orders", wait=1)
+    assert "0 messages received and released" in html

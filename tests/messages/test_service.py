@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
-from queues.services import OutgoingMessage, QueueNotFound
+from queues.services import InvalidInput, OutgoingMessage, QueueNotFound
 
 from .conftest import send, visible
 
@@ -138,3 +141,23 @@ def test_consume_receives_and_deletes(sqs, raw_sqs, url):
     result = sqs.consume(url, 5)
     assert len(result.messages) == 5 and result.deleted == 5
     assert visible(raw_sqs, url) == 7
+
+
+def test_a_long_poll_on_an_empty_queue_waits_and_returns_nothing(sqs, standard_url):
+    started = time.monotonic()
+    assert sqs.peek(standard_url, 5, wait=1).messages == ()
+    assert time.monotonic() - started >= 0.9
+
+
+def test_a_long_poll_returns_a_message_sent_while_it_waits(sqs, raw_sqs, standard_url):
+    timer = threading.Timer(0.5, lambda: send(raw_sqs, standard_url, 1))
+    timer.start()
+    result = sqs.peek(standard_url, 1, wait=5)
+    timer.join()
+    assert [m.body for m in result.messages] == ["message 0"]
+
+
+@pytest.mark.parametrize(("count", "wait"), [(0, 0), (101, 0), (1, 21), (1, -1)])
+def test_receives_outside_sqs_limits_are_refused_before_any_call(sqs, standard_url, count, wait):
+    with pytest.raises(InvalidInput):
+        sqs.peek(standard_url, count, wait=wait)
