@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test test-postgres lint fmt bench lock chromium clean
+.PHONY: help run serve test test-postgres lint fmt bench lock chromium wrk clean
 BIND    ?= 127.0.0.1:8000
 WORKERS ?= 2
 
@@ -47,17 +47,25 @@ serve: $(STAMP) .env
 	DEBUG=false $(VENV)/bin/gunicorn sqsadmin.wsgi --bind $(BIND) --workers $(WORKERS) \
 		--threads 8 --timeout 60 --access-logfile - --forwarded-allow-ips 127.0.0.1
 
-chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
-		echo "Installing Debian's chromium for the browser tests"; \
+# Debian packages the tests and benchmarks need, installed with apt-get when missing.
+define apt_install
+	@if ! command -v $(1) >/dev/null 2>&1; then \
+		echo "Installing Debian's $(2)"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
-		|| { echo "Could not install chromium with apt-get"; exit 1; }; fi
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(2) >/dev/null \
+		|| { echo "Could not install $(2) with apt-get"; exit 1; }; fi
+endef
+
+chromium:
+	$(call apt_install,$(CHROMIUM),chromium)
+
+wrk:
+	$(call apt_install,wrk,wrk)
 
 test: $(STAMP) .env chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: $(STAMP) .env
+bench: $(STAMP) .env wrk
 	$(PY) -m bench $(BENCH)
 
 test-postgres: $(STAMP) .env chromium

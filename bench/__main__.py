@@ -1,6 +1,7 @@
 """`make bench`: run every benchmark module in this package in one process and print its table.
 
-A module joins by defining `TITLE` and `run(bench: Bench) -> list[Row]`.
+A module joins by defining `TITLE` and `run(bench: Bench) -> list[Row]` (or its own rows and a
+`print_table(title, rows)` to show them).
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ def main(selected: list[str]) -> int:
         for name in names:
             module = importlib.import_module(f"bench.{name}")
             environment.reset_sqs()
-            print_table(module.TITLE, module.run(environment))
+            # A module with its own kind of figures (the load run) brings its own printer.
+            printer = getattr(module, "print_table", print_table)
+            printer(module.TITLE, module.run(environment))
     finally:
         environment.close()
     return 0

@@ -56,7 +56,10 @@ class Bench:
     def __init__(self) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="sqsadmin-bench-")
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(self._tmp.name) / 'bench.sqlite3'}"
+        # Production settings over plain HTTP on loopback: DEBUG off, hashed static files.
         os.environ["DEBUG"] = "false"
+        os.environ["SECURE_HTTPS"] = "false"
+        os.environ["STATIC_ROOT"] = str(Path(self._tmp.name) / "static")
         os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sqsadmin.settings")
         import django
@@ -69,6 +72,7 @@ class Bench:
         from queues.models import AwsProfile
 
         call_command("migrate", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
         self._sqs_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._sqs_server.start()
         self.sqs_endpoint = f"http://127.0.0.1:{self._sqs_server.get_host_and_port()[1]}"

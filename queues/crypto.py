@@ -40,13 +40,14 @@ def rotate(token: str) -> str:
     return fernet().rotate(token.encode()).decode()
 
 
-def mask(secret: str, keep: int = 4) -> str:
-    """`AKIA…WXYZ`-style hint that identifies a secret without revealing it."""
+def mask(secret: str, keep: int = 4, *, start: bool = True) -> str:
+    """`AKIA…WXYZ`-style hint that identifies a value without revealing it; `start=False` gives
+    `…WXYZ`, for secrets, where even the first characters are not shown."""
     if not secret:
         return ""
     if len(secret) <= keep * 2 + 2:
         return "…" + secret[-2:] if len(secret) > 4 else "…"
-    return f"{secret[:keep]}…{secret[-keep:]}"
+    return f"{secret[:keep] if start else ''}…{secret[-keep:]}"
 
 
 class EncryptedTextField(models.TextField):

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
+from django.template.response import TemplateResponse
 from django_htmx.http import HttpResponseClientRedirect
+
+from .crypto import SecretUnreadable
 
 
 class HtmxLoginRequiredMiddleware(LoginRequiredMiddleware):
@@ -17,3 +20,19 @@ class HtmxLoginRequiredMiddleware(LoginRequiredMiddleware):
             )
             return HttpResponseClientRedirect(login.url)
         return super().handle_no_permission(request, view_func)
+
+
+class SecretUnreadableMiddleware:
+    """A profile whose stored secrets FERNET_KEYS can no longer decrypt is a page that says so
+    and how to recover, wherever it is loaded, instead of a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, SecretUnreadable):
+            return TemplateResponse(request, "secret_unreadable.html", status=503).render()
+        return None

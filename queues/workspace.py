@@ -32,16 +32,21 @@ def enter(request: HttpRequest, profile_slug: str, region: str) -> Workspace:
         raise Http404(f"{region!r} is not an AWS region name")
     current = Workspace(profile, region)
     request.workspace = current  # type: ignore[attr-defined]
-    request.session[SESSION_KEY] = [profile.slug, region]
+    # Only a change is saved: HTMX fragments (a list's count chunks) would otherwise each write
+    # the session row.
+    if request.session.get(SESSION_KEY) != [profile.slug, region]:
+        request.session[SESSION_KEY] = [profile.slug, region]
     return current
 
 
 def remembered(request: HttpRequest) -> Workspace | None:
     """The workspace this user last looked at, else the first profile in its default region."""
     slug, region = request.session.get(SESSION_KEY) or (None, None)
-    profile = AwsProfile.objects.filter(slug=slug).first() if slug else None
+    # Only what the header and the home redirect show: no secret is decrypted on every page.
+    profiles = AwsProfile.objects.only("name", "slug", "region", "is_production")
+    profile = profiles.filter(slug=slug).first() if slug else None
     if profile is None:
-        profile = AwsProfile.objects.first()
+        profile = profiles.first()
         region = profile.region if profile else None
     if profile is None or not region:
         return None

@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "queues.middleware.HtmxLoginRequiredMiddleware",
+    "queues.middleware.SecretUnreadableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -158,6 +159,10 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = False
 USE_TZ = True
+
+# A form may carry a 1 MiB message body (up to 3x that once percent-encoded) or PEM uploads;
+# anything larger is refused with the 400 page before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -218,6 +223,10 @@ DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="sqsadmin-demo")
 AWS_CONNECT_TIMEOUT = _int("AWS_CONNECT_TIMEOUT", 3)
 AWS_READ_TIMEOUT = _int("AWS_READ_TIMEOUT", 10)
 AWS_MAX_ATTEMPTS = _int("AWS_MAX_ATTEMPTS", 3)
+# IAM Roles Anywhere CreateSession: host[:port] (blank: the public endpoint of the trust anchor's
+# region, e.g. a VPC endpoint otherwise) and a CA bundle file to verify it with (blank: system CAs).
+AWS_ROLESANYWHERE_ENDPOINT = env.str("AWS_ROLESANYWHERE_ENDPOINT", default="")
+AWS_ROLESANYWHERE_CA_BUNDLE = env.str("AWS_ROLESANYWHERE_CA_BUNDLE", default="")
 
 LOGGING = {
     "version": 1,

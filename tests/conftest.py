@@ -109,6 +109,12 @@ def profile(db, sqs_endpoint: str) -> AwsProfile:
     )
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """Tests sign users in hundreds of times; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _user(username: str, group: str | None) -> User:
     user = User.objects.create_user(username, password=PASSWORD)
     # Transactional tests (the browser ones) flush the groups the migration made.
@@ -151,6 +157,34 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
         "headless": True,
         "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     }
+
+
+@pytest.fixture
+def seeded(sqs_endpoint):
+    """The demo profile and queues `make run` shows, on the test's SQS server."""
+    from queues import demo
+
+    profile = demo.ensure_profile(sqs_endpoint)
+    demo.seed_queues(profile)
+    return profile
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(request):
+    """Every browser test also fails when the console reports a CSP violation."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield
+    assert violations == [], "the page broke its Content-Security-Policy"
 
 
 @pytest.fixture

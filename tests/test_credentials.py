@@ -68,3 +68,15 @@ def test_long_polls_get_a_client_whose_read_timeout_covers_the_wait(profile, set
     assert long_poll.meta.config.read_timeout == (
         settings.AWS_READ_TIMEOUT + credentials.LONGEST_POLL_SECONDS
     )
+
+
+def test_a_profile_whose_secrets_the_keys_cannot_read_is_a_page_that_says_so(
+    client, viewer_user, profile, settings
+):
+    from cryptography.fernet import Fernet
+
+    settings.FERNET_KEYS = [Fernet.generate_key().decode()]  # the old key is gone
+    client.force_login(viewer_user)
+    response = client.get(f"/p/{profile.slug}/us-east-1/queues/")
+    assert response.status_code == 503
+    assert b"FERNET_KEYS" in response.content and b"rotate_secrets" in response.content

@@ -17,7 +17,6 @@ from django import forms
 from ..services import OutgoingMessage, Queue
 from ..services.types import attribute_size, message_size
 
-DEFAULT_MAX_SIZE = 262_144
 MAX_ATTRIBUTES = 10
 MAX_COPIES = 100
 ATTRIBUTE_TYPES = ("String", "Number", "Binary")
@@ -147,8 +146,8 @@ class SendMessageForm(forms.Form):
     def __init__(self, *args: Any, queue: Queue, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.queue = queue
-        self.max_size = int(queue.attributes.get("MaximumMessageSize") or DEFAULT_MAX_SIZE)
-        self.content_based = queue.attributes.get("ContentBasedDeduplication") == "true"
+        self.max_size = queue.settings.maximum_message_size
+        self.content_based = queue.settings.content_based_deduplication
         if queue.is_fifo:
             del self.fields["delay_seconds"]
             dedup = self.fields["deduplication_id"]

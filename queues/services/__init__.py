@@ -27,9 +27,14 @@ from .types import (
     OutgoingMessage,
     PeekResult,
     Queue,
+    QueueAttributes,
     QueueCounts,
     QueuePage,
+    RedriveAllowPolicy,
+    RedrivePolicy,
     SendResult,
+    human_bytes,
+    human_duration,
 )
 
 __all__ = [
@@ -46,13 +51,18 @@ __all__ = [
     "PeekResult",
     "PurgeInProgress",
     "Queue",
+    "QueueAttributes",
     "QueueCounts",
     "QueueDeletedRecently",
     "QueueNameTaken",
     "QueueNotFound",
     "QueuePage",
+    "RedriveAllowPolicy",
+    "RedrivePolicy",
     "SendResult",
     "SqsError",
     "SqsService",
     "Throttled",
+    "human_bytes",
+    "human_duration",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
@@ -45,6 +45,8 @@ _COUNT_ATTRIBUTES = [
     "ApproximateNumberOfMessagesNotVisible",
     "ApproximateNumberOfMessagesDelayed",
 ]
+# What a row of the queue list shows besides the name: counts, age and the DLQ link.
+_ROW_ATTRIBUTES = [*_COUNT_ATTRIBUTES, "CreatedTimestamp", "QueueArn", "RedrivePolicy"]
 
 # Error codes that have no modelled exception class in botocore's SQS client.
 _ACCESS_CODES = {
@@ -197,9 +199,71 @@ class SqsService:
         with self._translated(name):
             return self._client.create_queue(**params)["QueueUrl"]
 
+    def get_queue_rows(
+        self, urls: Iterable[str], *, max_workers: int = 8, with_tags: bool = False
+    ) -> list[Queue | errors.SqsError]:
+        """Counts, creation time and redrive target of many queues, `max_workers` calls at a
+        time, in the order given; a queue that fails is its error, not a failed batch."""
+
+        def one(url: str) -> Queue | errors.SqsError:
+            name = queue_name_from_url(url)
+            try:
+                with self._translated(name):
+                    response = self._client.get_queue_attributes(
+                        QueueUrl=url, AttributeNames=_ROW_ATTRIBUTES
+                    )
+                tags = self.list_queue_tags(url) if with_tags else {}
+            except errors.SqsError as error:
+                return error
+            return Queue(name=name, url=url, attributes=response.get("Attributes", {}), tags=tags)
+
+        urls = list(urls)
+        if len(urls) <= 1 or max_workers <= 1:
+            return [one(url) for url in urls]
+        with ThreadPoolExecutor(max_workers=min(max_workers, len(urls))) as pool:
+            return list(pool.map(one, urls))
+
     def list_queue_tags(self, url: str) -> dict[str, str]:
         with self._translated(queue_name_from_url(url)):
             return self._client.list_queue_tags(QueueUrl=url).get("Tags", {})
+
+    def set_queue_attributes(self, url: str, attributes: dict[str, str]) -> None:
+        with self._translated(queue_name_from_url(url)):
+            self._client.set_queue_attributes(QueueUrl=url, Attributes=attributes)
+
+    def tag_queue(self, url: str, tags: dict[str, str]) -> None:
+        if not tags:
+            return
+        with self._translated(queue_name_from_url(url)):
+            self._client.tag_queue(QueueUrl=url, Tags=tags)
+
+    def untag_queue(self, url: str, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        if not keys:
+            return
+        with self._translated(queue_name_from_url(url)):
+            self._client.untag_queue(QueueUrl=url, TagKeys=keys)
+
+    def purge_queue(self, url: str) -> None:
+        with self._translated(queue_name_from_url(url)):
+            self._client.purge_queue(QueueUrl=url)
+
+    def delete_queue(self, url: str) -> None:
+        with self._translated(queue_name_from_url(url)):
+            self._client.delete_queue(QueueUrl=url)
+
+    def list_dead_letter_source_queues(self, url: str) -> tuple[str, ...]:
+        """Names of the queues whose RedrivePolicy points at this one."""
+        names: list[str] = []
+        params: dict[str, Any] = {"QueueUrl": url, "MaxResults": 1000}
+        with self._translated(queue_name_from_url(url)):
+            while True:
+                response = self._client.list_dead_letter_source_queues(**params)
+                names += [queue_name_from_url(u) for u in response.get("queueUrls", [])]
+                if not response.get("NextToken"):
+                    break
+                params["NextToken"] = response["NextToken"]
+        return tuple(sorted(names))
 
     # Messages
 

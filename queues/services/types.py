@@ -55,6 +55,7 @@ class Queue:
     name: str
     url: str
     attributes: dict[str, str]
+    tags: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_fifo(self) -> bool:
@@ -82,7 +83,306 @@ class Queue:
 
     @property
     def has_dead_letter_queue(self) -> bool:
-        return "RedrivePolicy" in self.attributes
+        return bool(self.attributes.get("RedrivePolicy"))
+
+    @property
+    def dead_letter_queue_name(self) -> str:
+        policy = self.settings.redrive_policy
+        return policy.dead_letter_queue_name if policy else ""
+
+    @cached_property
+    def settings(self) -> QueueAttributes:
+        return QueueAttributes.from_raw(self.attributes)
+
+
+def queue_name_from_arn(arn: str) -> str:
+    return arn.rsplit(":", 1)[-1]
+
+
+def human_duration(seconds: int | float | None) -> str:
+    """30 -> "30 seconds", 345600 -> "4 days", 5400 -> "1 hour 30 minutes"."""
+    if seconds is None:
+        return ""
+    seconds = int(seconds)
+    if seconds == 0:
+        return "0 seconds"
+    parts = []
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        amount, seconds = divmod(seconds, size)
+        if amount:
+            parts.append(f"{amount} {unit}{'s' if amount != 1 else ''}")
+    return " ".join(parts)
+
+
+def human_bytes(size: int | None) -> str:
+    """262144 -> "256 KiB", 1048576 -> "1 MiB", 1000 -> "1,000 bytes"."""
+    if size is None:
+        return ""
+    for unit, factor in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor} {unit}"
+    if size >= 1 << 10:
+        return f"{size / (1 << 10):.1f} KiB ({size:,} bytes)"
+    return f"{size:,} bytes"
+
+
+@dataclass(frozen=True)
+class RedrivePolicy:
+    """Where messages go after `max_receive_count` receives."""
+
+    dead_letter_target_arn: str
+    max_receive_count: int
+
+    @property
+    def dead_letter_queue_name(self) -> str:
+        return queue_name_from_arn(self.dead_letter_target_arn)
+
+    @classmethod
+    def parse(cls, raw: str | None) -> RedrivePolicy | None:
+        if not raw:
+            return None
+        data = json.loads(raw)
+        return cls(str(data.get("deadLetterTargetArn", "")), int(data.get("maxReceiveCount", 0)))
+
+    def to_raw(self) -> str:
+        return json.dumps(
+            {
+                "deadLetterTargetArn": self.dead_letter_target_arn,
+                "maxReceiveCount": str(self.max_receive_count),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class RedriveAllowPolicy:
+    """Which queues may use this one as their dead-letter queue."""
+
+    permission: str  # allowAll | denyAll | byQueue
+    source_queue_arns: tuple[str, ...] = ()
+
+    LABELS = {
+        "allowAll": "Any queue may use this as its dead-letter queue",
+        "denyAll": "No queue may use this as its dead-letter queue",
+        "byQueue": "Only the listed queues may use this as their dead-letter queue",
+    }
+
+    @property
+    def label(self) -> str:
+        return self.LABELS.get(self.permission, self.permission)
+
+    @classmethod
+    def parse(cls, raw: str | None) -> RedriveAllowPolicy | None:
+        if not raw:
+            return None
+        data = json.loads(raw)
+        return cls(str(data.get("redrivePermission", "")), tuple(data.get("sourceQueueArns") or ()))
+
+    def to_raw(self) -> str:
+        data: dict[str, Any] = {"redrivePermission": self.permission}
+        if self.permission == "byQueue":
+            data["sourceQueueArns"] = list(self.source_queue_arns)
+        return json.dumps(data)
+
+
+# The attributes CreateQueue/SetQueueAttributes accept, with AWS's defaults.
+DEFAULTS: dict[str, Any] = {
+    "DelaySeconds": 0,
+    "MaximumMessageSize": 262144,
+    "MessageRetentionPeriod": 345600,
+    "ReceiveMessageWaitTimeSeconds": 0,
+    "VisibilityTimeout": 30,
+    "KmsDataKeyReusePeriodSeconds": 300,
+}
+
+
+# Settable attribute -> QueueAttributes field.
+_SETTABLE = {
+    "VisibilityTimeout": "visibility_timeout",
+    "MessageRetentionPeriod": "message_retention_period",
+    "DelaySeconds": "delay_seconds",
+    "MaximumMessageSize": "maximum_message_size",
+    "ReceiveMessageWaitTimeSeconds": "receive_message_wait_time_seconds",
+    "RedrivePolicy": "redrive_policy",
+    "RedriveAllowPolicy": "redrive_allow_policy",
+    "SqsManagedSseEnabled": "sqs_managed_sse_enabled",
+    "KmsMasterKeyId": "kms_master_key_id",
+    "KmsDataKeyReusePeriodSeconds": "kms_data_key_reuse_period_seconds",
+    "ContentBasedDeduplication": "content_based_deduplication",
+    "DeduplicationScope": "deduplication_scope",
+    "FifoThroughputLimit": "fifo_throughput_limit",
+}
+
+
+def _int(raw: dict[str, str], name: str) -> int:
+    value = raw.get(name)
+    return int(value) if value not in (None, "") else DEFAULTS[name]
+
+
+def _bool(raw: dict[str, str], name: str) -> bool:
+    return str(raw.get(name, "")).lower() == "true"
+
+
+def _float(raw: dict[str, str], name: str) -> float | None:
+    value = raw.get(name)
+    return float(value) if value else None
+
+
+@dataclass(frozen=True)
+class QueueAttributes:
+    """Every queue attribute in typed form (GetQueueAttributes' strings parsed once)."""
+
+    visibility_timeout: int = DEFAULTS["VisibilityTimeout"]
+    message_retention_period: int = DEFAULTS["MessageRetentionPeriod"]
+    delay_seconds: int = DEFAULTS["DelaySeconds"]
+    maximum_message_size: int = DEFAULTS["MaximumMessageSize"]
+    receive_message_wait_time_seconds: int = DEFAULTS["ReceiveMessageWaitTimeSeconds"]
+    redrive_policy: RedrivePolicy | None = None
+    redrive_allow_policy: RedriveAllowPolicy | None = None
+    sqs_managed_sse_enabled: bool = False
+    kms_master_key_id: str = ""
+    kms_data_key_reuse_period_seconds: int = DEFAULTS["KmsDataKeyReusePeriodSeconds"]
+    fifo_queue: bool = False
+    content_based_deduplication: bool = False
+    deduplication_scope: str = ""  # messageGroup | queue (FIFO only)
+    fifo_throughput_limit: str = ""  # perQueue | perMessageGroupId (FIFO only)
+    policy: str = ""
+    # Read-only.
+    queue_arn: str = ""
+    created_timestamp: float | None = None
+    last_modified_timestamp: float | None = None
+    approximate_number_of_messages: int = 0
+    approximate_number_of_messages_not_visible: int = 0
+    approximate_number_of_messages_delayed: int = 0
+    raw: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_raw(cls, raw: dict[str, str]) -> QueueAttributes:
+        return cls(
+            visibility_timeout=_int(raw, "VisibilityTimeout"),
+            message_retention_period=_int(raw, "MessageRetentionPeriod"),
+            delay_seconds=_int(raw, "DelaySeconds"),
+            maximum_message_size=_int(raw, "MaximumMessageSize"),
+            receive_message_wait_time_seconds=_int(raw, "ReceiveMessageWaitTimeSeconds"),
+            redrive_policy=RedrivePolicy.parse(raw.get("RedrivePolicy")),
+            redrive_allow_policy=RedriveAllowPolicy.parse(raw.get("RedriveAllowPolicy")),
+            sqs_managed_sse_enabled=_bool(raw, "SqsManagedSseEnabled"),
+            kms_master_key_id=raw.get("KmsMasterKeyId", ""),
+            kms_data_key_reuse_period_seconds=_int(raw, "KmsDataKeyReusePeriodSeconds"),
+            fifo_queue=_bool(raw, "FifoQueue"),
+            content_based_deduplication=_bool(raw, "ContentBasedDeduplication"),
+            deduplication_scope=raw.get("DeduplicationScope", ""),
+            fifo_throughput_limit=raw.get("FifoThroughputLimit", ""),
+            policy=raw.get("Policy", ""),
+            queue_arn=raw.get("QueueArn", ""),
+            created_timestamp=_float(raw, "CreatedTimestamp"),
+            last_modified_timestamp=_float(raw, "LastModifiedTimestamp"),
+            approximate_number_of_messages=int(raw.get("ApproximateNumberOfMessages", 0)),
+            approximate_number_of_messages_not_visible=int(
+                raw.get("ApproximateNumberOfMessagesNotVisible", 0)
+            ),
+            approximate_number_of_messages_delayed=int(
+                raw.get("ApproximateNumberOfMessagesDelayed", 0)
+            ),
+            raw=dict(raw),
+        )
+
+    @property
+    def encryption(self) -> str:
+        if self.kms_master_key_id:
+            return "SSE-KMS"
+        if self.sqs_managed_sse_enabled:
+            return "SSE-SQS"
+        return "None"
+
+    def to_raw(self) -> dict[str, str]:
+        """The settable attributes as SetQueueAttributes/CreateQueue want them.
+
+        FifoQueue is left out: it is fixed at creation (by the name). Empty policies are sent as
+        "" so that setting them removes an existing one.
+        """
+        raw = {
+            "VisibilityTimeout": str(self.visibility_timeout),
+            "MessageRetentionPeriod": str(self.message_retention_period),
+            "DelaySeconds": str(self.delay_seconds),
+            "MaximumMessageSize": str(self.maximum_message_size),
+            "ReceiveMessageWaitTimeSeconds": str(self.receive_message_wait_time_seconds),
+            "RedrivePolicy": self.redrive_policy.to_raw() if self.redrive_policy else "",
+            "RedriveAllowPolicy": (
+                self.redrive_allow_policy.to_raw() if self.redrive_allow_policy else ""
+            ),
+        }
+        if self.kms_master_key_id:
+            raw["KmsMasterKeyId"] = self.kms_master_key_id
+            raw["KmsDataKeyReusePeriodSeconds"] = str(self.kms_data_key_reuse_period_seconds)
+        else:
+            raw["SqsManagedSseEnabled"] = "true" if self.sqs_managed_sse_enabled else "false"
+        if self.fifo_queue:
+            raw["ContentBasedDeduplication"] = (
+                "true" if self.content_based_deduplication else "false"
+            )
+            if self.deduplication_scope:
+                raw["DeduplicationScope"] = self.deduplication_scope
+            if self.fifo_throughput_limit:
+                raw["FifoThroughputLimit"] = self.fifo_throughput_limit
+        if self.policy:
+            raw["Policy"] = self.policy
+        return raw
+
+    def changes_from(self, old: QueueAttributes) -> dict[str, str]:
+        """The SetQueueAttributes parameters that turn `old` into these attributes, compared in
+        typed form (SQS's JSON spelling of a policy may differ from ours)."""
+        new_raw, changed = self.to_raw(), {}
+        for name, field_name in _SETTABLE.items():
+            if name in new_raw and getattr(self, field_name) != getattr(old, field_name):
+                changed[name] = new_raw[name]
+        if old.kms_master_key_id and not self.kms_master_key_id:
+            changed["KmsMasterKeyId"] = ""
+            changed["SqsManagedSseEnabled"] = new_raw["SqsManagedSseEnabled"]
+        return changed
+
+    def human(self) -> list[tuple[str, str]]:
+        """(label, value in human units) for every attribute, in the console's order."""
+        rows = [
+            ("Visibility timeout", human_duration(self.visibility_timeout)),
+            ("Message retention period", human_duration(self.message_retention_period)),
+            ("Delivery delay", human_duration(self.delay_seconds)),
+            ("Maximum message size", human_bytes(self.maximum_message_size)),
+            ("Receive message wait time", human_duration(self.receive_message_wait_time_seconds)),
+            ("Encryption", self.encryption),
+        ]
+        if self.kms_master_key_id:
+            rows += [
+                ("KMS key", self.kms_master_key_id),
+                ("Data key reuse period", human_duration(self.kms_data_key_reuse_period_seconds)),
+            ]
+        if self.fifo_queue:
+            rows += [
+                (
+                    "Content-based deduplication",
+                    "Enabled" if self.content_based_deduplication else "Disabled",
+                ),
+                (
+                    "Deduplication scope",
+                    {"messageGroup": "Message group", "queue": "Queue"}.get(
+                        self.deduplication_scope, self.deduplication_scope or "Queue"
+                    ),
+                ),
+                (
+                    "FIFO throughput limit",
+                    {"perQueue": "Per queue", "perMessageGroupId": "Per message group ID"}.get(
+                        self.fifo_throughput_limit, self.fifo_throughput_limit or "Per queue"
+                    ),
+                ),
+            ]
+        rows.append(
+            (
+                "Redrive allow policy",
+                self.redrive_allow_policy.label
+                if self.redrive_allow_policy
+                else "Any queue may use this as its dead-letter queue (default)",
+            )
+        )
+        return rows
 
 
 # Messages: the dataclasses for sends, receives and deletes follow.
@@ -118,23 +418,8 @@ def message_size(body: str, attributes: dict[str, dict[str, Any]] | None = None)
 
 def redrive_limit(queue: Queue) -> int | None:
     """maxReceiveCount of the queue's RedrivePolicy, or None when it has no dead-letter queue."""
-    raw = queue.attributes.get("RedrivePolicy")
-    if not raw:
-        return None
-    try:
-        return int(json.loads(raw)["maxReceiveCount"])
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-def dead_letter_queue_name(queue: Queue) -> str:
-    raw = queue.attributes.get("RedrivePolicy")
-    if not raw:
-        return ""
-    try:
-        return str(json.loads(raw)["deadLetterTargetArn"]).rsplit(":", 1)[-1]
-    except (ValueError, KeyError, TypeError):
-        return ""
+    policy = queue.settings.redrive_policy
+    return policy.max_receive_count if policy and policy.max_receive_count else None
 
 
 @dataclass(frozen=True)

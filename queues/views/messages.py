@@ -20,7 +20,7 @@ from ..forms.messages import ConsumeForm, PollForm, SendMessageForm
 from ..models import AuditEvent
 from ..roles import OPERATE, require_permission
 from ..services import Message, PeekResult, Queue, QueueNotFound, SqsError
-from ..services.types import dead_letter_queue_name, redrive_limit
+from ..services.types import redrive_limit
 from ..workspace import Workspace
 
 TEMPLATE = "messages/messages.html"
@@ -40,7 +40,7 @@ def _queue_context(queue: Queue) -> dict[str, Any]:
         "counts": queue.counts,
         "limit": limit,
         "near_limit": limit - 1 if limit else None,
-        "dlq_name": dead_letter_queue_name(queue),
+        "dlq_name": queue.dead_letter_queue_name,
     }
 
 

@@ -5,16 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from queues import demo
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def seeded(sqs_endpoint):
-    profile = demo.ensure_profile(sqs_endpoint)
-    demo.seed_queues(profile)
-    return profile
 
 
 def test_signing_in_lands_on_the_seeded_queues(page, login, admin_user, seeded):

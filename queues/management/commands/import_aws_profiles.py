@@ -1,0 +1,211 @@
+"""Import credential profiles from a shared AWS config and credentials file.
+
+Static keys, roles assumed on top of a source profile's static keys (role_arn + source_profile) or
+of the default chain (role_arn + credential_source), endpoint_url and region are understood.
+Existing profile names are skipped, never overwritten.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ...crypto import mask
+from ...forms.profiles import MAX_DURATION, MIN_DURATION, ROLE_ARN_RE, unique_slug
+from ...models import AuthMode, AwsProfile
+from ...regions import is_region_name
+
+DEFAULT_REGION = "us-east-1"
+UNSUPPORTED = {
+    "sso_session": "AWS IAM Identity Center (SSO)",
+    "sso_start_url": "AWS IAM Identity Center (SSO)",
+    "credential_process": "credential_process",
+    "web_identity_token_file": "web identity tokens",
+}
+
+
+class Skip(Exception):
+    """This profile cannot be imported; the message says why."""
+
+
+@dataclass
+class Plan:
+    name: str
+    values: dict = field(default_factory=dict)
+
+    def describe(self) -> str:
+        v = self.values
+        mode = v["auth_mode"]
+        if mode == AuthMode.STATIC:
+            how = f"static keys {mask(v['access_key_id'])}"
+            if v.get("session_token"):
+                how += " with a session token"
+        elif v["source_mode"] == AuthMode.STATIC:
+            how = f"assume role {v['role_arn']} with static keys {mask(v['access_key_id'])}"
+        else:
+            how = f"assume role {v['role_arn']} with the default credential chain"
+        where = v["region"] + (f", endpoint {v['endpoint_url']}" if v.get("endpoint_url") else "")
+        return f"{self.name!r}: {how}, {where}"
+
+
+def _read(path: Path) -> configparser.RawConfigParser:
+    parser = configparser.RawConfigParser()
+    if path.is_file():
+        try:
+            parser.read(path, encoding="utf-8")
+        except configparser.Error as error:
+            raise CommandError(f"{path} is not a valid AWS config file: {error}") from None
+    return parser
+
+
+def load_profiles(config_path: Path, credentials_path: Path) -> dict[str, dict[str, str]]:
+    """Profile name -> settings, the credentials file's values overriding the config file's."""
+    profiles: dict[str, dict[str, str]] = {}
+    config = _read(config_path)
+    for section in config.sections():
+        if section == "default":
+            name = "default"
+        elif section.startswith("profile "):
+            name = section.removeprefix("profile ").strip()
+        else:
+            continue  # sso-session, services, plugins...
+        profiles.setdefault(name, {}).update(config.items(section))
+    stored = _read(credentials_path)
+    for section in stored.sections():
+        profiles.setdefault(section.strip(), {}).update(stored.items(section))
+    return profiles
+
+
+def _common(name: str, settings: dict[str, str], fallback: dict[str, str]) -> dict:
+    region = settings.get("region") or fallback.get("region") or DEFAULT_REGION
+    if not is_region_name(region):
+        raise Skip(f"its region {region!r} is not an AWS region name")
+    endpoint = settings.get("endpoint_url") or fallback.get("endpoint_url") or ""
+    if endpoint and not endpoint.startswith(("http://", "https://")):
+        raise Skip(f"its endpoint_url {endpoint!r} is not an http(s) URL")
+    return {"name": name, "region": region, "endpoint_url": endpoint}
+
+
+def _keys(settings: dict[str, str], owner: str) -> dict:
+    key_id = settings.get("aws_access_key_id", "").strip()
+    secret = settings.get("aws_secret_access_key", "").strip()
+    if not (key_id and secret):
+        raise Skip(f"{owner} has no aws_access_key_id and aws_secret_access_key")
+    return {
+        "access_key_id": key_id,
+        "secret_access_key": secret,
+        "session_token": settings.get("aws_session_token", "").strip(),
+    }
+
+
+def plan_for(name: str, profiles: dict[str, dict[str, str]]) -> Plan:
+    settings = profiles[name]
+    for key, what in UNSUPPORTED.items():
+        if key in settings and "role_arn" not in settings:
+            raise Skip(f"it uses {what}, which sqsadmin cannot store")
+    role_arn = settings.get("role_arn", "").strip()
+    if not role_arn:
+        values = {**_common(name, settings, {}), "auth_mode": AuthMode.STATIC}
+        return Plan(name, {**values, **_keys(settings, "it")})
+    if not ROLE_ARN_RE.match(role_arn):
+        raise Skip(f"its role_arn {role_arn!r} is not an IAM role ARN")
+    try:
+        duration = int(settings.get("duration_seconds") or 3600)
+    except ValueError:
+        raise Skip("its duration_seconds is not a number") from None
+    if not MIN_DURATION <= duration <= MAX_DURATION:
+        raise Skip(f"its duration_seconds {duration} is outside {MIN_DURATION}-{MAX_DURATION}")
+    values = {
+        "auth_mode": AuthMode.ASSUME_ROLE,
+        "role_arn": role_arn,
+        "role_session_name": settings.get("role_session_name", "").strip(),
+        "duration_seconds": duration,
+        "external_id": settings.get("external_id", "").strip(),
+    }
+    source_name = settings.get("source_profile", "").strip()
+    if source_name:
+        source = profiles.get(source_name)
+        if source is None:
+            raise Skip(f"its source_profile {source_name!r} is not in the files")
+        if source.get("role_arn"):
+            raise Skip(f"its source_profile {source_name!r} assumes a role itself (chained roles)")
+        values.update(_keys(source, f"its source_profile {source_name!r}"))
+        values["source_mode"] = AuthMode.STATIC
+        return Plan(name, {**_common(name, settings, source), **values})
+    if settings.get("credential_source"):
+        values["source_mode"] = AuthMode.DEFAULT_CHAIN
+        return Plan(name, {**_common(name, settings, {}), **values})
+    raise Skip("its role_arn has neither source_profile nor credential_source")
+
+
+class Command(BaseCommand):
+    help = (
+        "Import credential profiles from the shared AWS config and credentials files "
+        "(static keys, role_arn with source_profile or credential_source, region, endpoint_url)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--config-file",
+            help="AWS config file (default: $AWS_CONFIG_FILE or ~/.aws/config)",
+        )
+        parser.add_argument(
+            "--credentials-file",
+            help="AWS credentials file (default: $AWS_SHARED_CREDENTIALS_FILE or "
+            "~/.aws/credentials)",
+        )
+        parser.add_argument(
+            "--profile",
+            action="append",
+            dest="profiles",
+            metavar="NAME",
+            help="import only this profile (repeatable); default: every profile",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="print what would be created, change nothing"
+        )
+
+    def handle(self, *args, **options) -> None:
+        config_path = Path(
+            options["config_file"] or os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config"
+        ).expanduser()
+        credentials_path = Path(
+            options["credentials_file"]
+            or os.environ.get("AWS_SHARED_CREDENTIALS_FILE")
+            or "~/.aws/credentials"
+        ).expanduser()
+        if not config_path.is_file() and not credentials_path.is_file():
+            raise CommandError(f"Neither {config_path} nor {credentials_path} exists.")
+        profiles = load_profiles(config_path, credentials_path)
+        wanted = options["profiles"] or sorted(profiles)
+        missing = [name for name in wanted if name not in profiles]
+        if missing:
+            raise CommandError(
+                f"No profile named {', '.join(map(repr, missing))} in {config_path} or "
+                f"{credentials_path}. Found: {', '.join(sorted(profiles)) or 'none'}."
+            )
+        dry_run = options["dry_run"]
+        created = skipped = 0
+        for name in wanted:
+            if AwsProfile.objects.filter(name=name).exists():
+                self.stdout.write(f"Skipped {name!r}: a profile with this name already exists.")
+                skipped += 1
+                continue
+            try:
+                plan = plan_for(name, profiles)
+            except Skip as reason:
+                self.stdout.write(f"Skipped {name!r}: {reason}.")
+                skipped += 1
+                continue
+            if dry_run:
+                self.stdout.write(f"Would create {plan.describe()}")
+            else:
+                AwsProfile.objects.create(slug=unique_slug(name), **plan.values)
+                self.stdout.write(self.style.SUCCESS(f"Created {plan.describe()}"))
+            created += 1
+        verb = "would be created" if dry_run else "created"
+        self.stdout.write(f"{created} profile(s) {verb}, {skipped} skipped.")

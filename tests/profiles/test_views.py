@@ -1,0 +1,528 @@
+"""The profile pages: admins only, secrets never shown, every validation error next to its field."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import reverse
+
+from queues import credentials
+from queues.models import AuditEvent, AuthMode, AwsProfile
+
+from .pki import ACCOUNT, RA_PROFILE_ARN, ROLE_ARN, TRUST_ANCHOR_ARN, issue, make_ca
+
+SECRET = "test-secret-access-key-value"
+LIST = reverse("queues:profile-list")
+CREATE = reverse("queues:profile-create")
+
+
+@pytest.fixture
+def admin(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def _static(**overrides) -> dict:
+    data = {
+        "name": "Staging",
+        "auth_mode": AuthMode.STATIC,
+        "region": "eu-west-1",
+        "endpoint_url": "",
+        "access_key_id": "AKIASTAGING000000001",
+        "secret_access_key": "staging-secret-key-value-1234",
+        "session_token": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def _roles_anywhere(cert, passphrase: str = "", **overrides) -> dict:
+    data = {
+        "name": "Workload",
+        "auth_mode": AuthMode.ROLES_ANYWHERE,
+        "region": "us-east-1",
+        "trust_anchor_arn": TRUST_ANCHOR_ARN,
+        "rolesanywhere_profile_arn": RA_PROFILE_ARN,
+        "role_arn": ROLE_ARN,
+        "certificate_pem": cert.certificate_pem,
+        "private_key_pem": cert.key_pem(passphrase),
+        "private_key_passphrase": passphrase,
+        "duration_seconds": "3600",
+        "role_session_name": "",
+        "certificate_chain_pem": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def _errors(response, field: str) -> list[str]:
+    return list(response.context["form"].errors.get(field, []))
+
+
+# Who may open the pages.
+
+
+@pytest.mark.parametrize("who", ["operator_user", "viewer_user", "nobody_user"])
+def test_only_admins_can_open_any_profile_page(client, profile, who, request):
+    client.force_login(request.getfixturevalue(who))
+    slug = profile.slug
+    pages = [
+        ("get", LIST),
+        ("get", CREATE),
+        ("post", CREATE),
+        ("get", reverse("queues:profile-edit", args=[slug])),
+        ("post", reverse("queues:profile-edit", args=[slug])),
+        ("get", reverse("queues:profile-delete", args=[slug])),
+        ("post", reverse("queues:profile-delete", args=[slug])),
+        ("post", reverse("queues:profile-duplicate", args=[slug])),
+        ("post", reverse("queues:profile-test", args=[slug])),
+        ("post", reverse("queues:profile-test-draft")),
+        ("post", reverse("queues:profile-mode-fields")),
+    ]
+    for method, url in pages:
+        response = getattr(client, method)(url, {"confirm_name": profile.name})
+        assert response.status_code == 403, url
+        assert "Admin" in response.content.decode()
+    assert AwsProfile.objects.count() == 1
+    assert not AuditEvent.objects.exists()
+
+
+def test_the_profiles_link_shows_only_for_admins(client, admin_user, operator_user, profile):
+    client.force_login(operator_user)
+    page = client.get(reverse("audit")).content.decode()
+    assert f'href="{LIST}"' not in page
+    client.force_login(admin_user)
+    page = client.get(reverse("audit")).content.decode()
+    assert f'href="{LIST}"' in page
+
+
+# Creating, editing and the secrets.
+
+
+def test_an_admin_creates_a_static_profile_and_lands_on_the_list(admin):
+    response = admin.post(CREATE, _static(is_production="on"))
+    assert response.url == LIST
+    # Error reports would show the secrets as stars.
+    assert "secret_access_key" in response.wsgi_request.sensitive_post_parameters
+    response = admin.get(LIST)
+    page = response.content.decode()
+    assert "Profile “Staging” created." in page
+    assert "PRODUCTION" in page
+    created = AwsProfile.objects.get(name="Staging")
+    assert created.slug == "staging"
+    assert created.secret_access_key == "staging-secret-key-value-1234"
+    assert created.is_production
+    event = AuditEvent.objects.get(action="create_profile")
+    assert event.outcome == "success"
+    assert event.profile_name == "Staging"
+    assert event.parameters["auth_mode"] == "static"
+    assert "staging-secret" not in str(event.parameters)
+
+
+def test_the_edit_form_masks_secrets_and_never_renders_them(admin, profile):
+    profile.session_token = "FwoGZXIvYXdzEBcaDSESSIONTOKEN"
+    profile.save()
+    page = admin.get(reverse("queues:profile-edit", args=[profile.slug])).content.decode()
+    assert SECRET not in page
+    assert "FwoGZXIvYXdzEBcaDSESSIONTOKEN" not in page
+    assert "Stored: …alue. Leave blank to keep it." in page
+    assert "Stored: …OKEN. Leave blank to keep it." in page
+    assert "Clear the stored session token" in page
+    assert "AKIATESTSQSADMIN1234" in page  # the key ID is not a secret
+
+
+def test_a_blank_secret_keeps_the_stored_value(admin, profile):
+    data = _static(
+        name=profile.name,
+        access_key_id=profile.access_key_id,
+        secret_access_key="",
+        region="eu-west-2",
+    )
+    response = admin.post(reverse("queues:profile-edit", args=[profile.slug]), data)
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert profile.secret_access_key == SECRET
+    assert profile.region == "eu-west-2"
+    assert profile.version == 2
+    event = AuditEvent.objects.get(action="edit_profile")
+    assert event.parameters["changed"] == ["endpoint_url", "region"]
+
+
+def test_a_new_secret_replaces_and_clear_removes_an_optional_one(admin, profile):
+    profile.session_token = "old-token"
+    profile.save()
+    url = reverse("queues:profile-edit", args=[profile.slug])
+    admin.post(url, _static(name=profile.name, secret_access_key="brand-new-secret"))
+    profile.refresh_from_db()
+    assert profile.secret_access_key == "brand-new-secret"
+    assert profile.session_token == "old-token"
+    admin.post(url, _static(name=profile.name, secret_access_key="", clear_session_token="on"))
+    profile.refresh_from_db()
+    assert profile.session_token == ""
+    assert profile.secret_access_key == "brand-new-secret"
+    changed = AuditEvent.objects.filter(action="edit_profile").first().parameters["changed"]
+    assert "session_token" in changed
+    assert "old-token" not in str(AuditEvent.objects.values_list("parameters", flat=True))
+
+
+def test_switching_to_the_default_chain_drops_the_stored_keys(admin, profile):
+    url = reverse("queues:profile-edit", args=[profile.slug])
+    response = admin.post(
+        url, {"name": profile.name, "auth_mode": AuthMode.DEFAULT_CHAIN, "region": "us-east-1"}
+    )
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert profile.auth_mode == AuthMode.DEFAULT_CHAIN
+    assert (profile.access_key_id, profile.secret_access_key) == ("", "")
+
+
+def test_an_encrypted_key_with_its_passphrase_is_stored_encrypted(admin, client_cert):
+    response = admin.post(CREATE, _roles_anywhere(client_cert, passphrase="open sesame"))
+    assert response.status_code == 302, response.context["form"].errors
+    stored = AwsProfile.objects.get(name="Workload")
+    assert stored.private_key_passphrase == "open sesame"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT private_key_pem, private_key_passphrase FROM queues_awsprofile WHERE id = %s",
+            [stored.pk],
+        )
+        raw = " ".join(cursor.fetchone())
+    assert "PRIVATE KEY" not in raw and "open sesame" not in raw
+    page = admin.get(reverse("queues:profile-edit", args=[stored.slug])).content.decode()
+    assert "PRIVATE KEY-----" not in page
+    assert "open sesame" not in page
+    assert "Stored. Leave blank to keep it." in page
+
+
+def test_certificate_and_key_can_be_uploaded(admin, client_cert):
+    data = _roles_anywhere(client_cert, certificate_pem="", private_key_pem="")
+    data["certificate_file"] = SimpleUploadedFile("cert.pem", client_cert.certificate_pem.encode())
+    data["private_key_file"] = SimpleUploadedFile("key.pem", client_cert.key_pem().encode())
+    response = admin.post(CREATE, data)
+    assert response.status_code == 302, response.context["form"].errors
+    stored = AwsProfile.objects.get(name="Workload")
+    assert stored.certificate_pem == client_cert.certificate_pem.strip()
+    assert stored.private_key_pem == client_cert.key_pem().strip()
+
+
+# Validation: every error lands next to its field.
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"region": "mars-north-1x"}, "region", "is not an AWS region name"),
+        ({"endpoint_url": "ftp://127.0.0.1:21"}, "endpoint_url", "http:// or https://"),
+        ({"endpoint_url": "javascript:alert(1)"}, "endpoint_url", "http:// or https://"),
+        ({"secret_access_key": ""}, "secret_access_key", "This mode needs this field."),
+        ({"access_key_id": "AKIA WITH SPACE"}, "access_key_id", "not an access key ID"),
+        ({"name": "!!!"}, "name", "at least one letter or digit"),
+    ],
+)
+def test_static_profile_errors(admin, overrides, field, message):
+    response = admin.post(CREATE, _static(**overrides))
+    assert response.status_code == 200
+    assert any(message in error for error in _errors(response, field)), _errors(response, field)
+    assert message in response.content.decode()  # shown on the page, next to the field
+    assert not AwsProfile.objects.exists()
+
+
+def test_a_duplicate_name_is_refused(admin, profile):
+    response = admin.post(CREATE, _static(name=profile.name))
+    assert _errors(response, "name") == ["A profile with this name already exists."]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"role_arn": "arn:aws:iam::12345:role/x"}, "role_arn", "not an IAM role ARN"),
+        ({"role_arn": "arn:aws:iam::123456789012:user/bob"}, "role_arn", "not an IAM role ARN"),
+        ({"role_arn": ""}, "role_arn", "This mode needs this field."),
+        ({"duration_seconds": "899"}, "duration_seconds", "Use 900 to 43,200 seconds"),
+        ({"duration_seconds": "43201"}, "duration_seconds", "Use 900 to 43,200 seconds"),
+        ({"role_session_name": "has space"}, "role_session_name", "not a session name"),
+        ({"external_id": "x"}, "external_id", "not an external ID"),
+    ],
+)
+def test_assume_role_errors(admin, overrides, field, message):
+    data = _static(
+        name="Role",
+        auth_mode=AuthMode.ASSUME_ROLE,
+        source_mode=AuthMode.STATIC,
+        role_arn=ROLE_ARN,
+        duration_seconds="3600",
+        **{"external_id": ""},
+    )
+    data.update(overrides)
+    response = admin.post(CREATE, data)
+    assert any(message in error for error in _errors(response, field)), _errors(response, field)
+
+
+def test_assume_role_on_the_default_chain_needs_no_keys(admin):
+    response = admin.post(
+        CREATE,
+        {
+            "name": "Chain role",
+            "auth_mode": AuthMode.ASSUME_ROLE,
+            "source_mode": AuthMode.DEFAULT_CHAIN,
+            "region": "us-east-1",
+            "role_arn": "arn:aws-us-gov:iam::123456789012:role/path/to/ops",
+            "duration_seconds": "43200",
+            "access_key_id": "AKIAIGNORED",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    stored = AwsProfile.objects.get(name="Chain role")
+    assert stored.access_key_id == ""
+    assert stored.duration_seconds == 43200
+
+
+def test_roles_anywhere_errors(admin, client_cert, test_ca):
+    other = issue(test_ca, "someone-else")
+    cases = [
+        (
+            {"trust_anchor_arn": TRUST_ANCHOR_ARN.replace("trust-anchor", "profile")},
+            "trust_anchor_arn",
+            "not a Roles Anywhere trust anchor ARN",
+        ),
+        (
+            {"rolesanywhere_profile_arn": RA_PROFILE_ARN[:-4]},
+            "rolesanywhere_profile_arn",
+            "not a Roles Anywhere profile ARN",
+        ),
+        (
+            {"certificate_pem": "-----BEGIN CERTIFICATE-----\nnope\n"},
+            "certificate_pem",
+            "not a PEM",
+        ),
+        ({"private_key_pem": "garbage"}, "private_key_pem", "not a PEM private key"),
+        ({"private_key_pem": other.key_pem()}, "private_key_pem", "does not match the certificate"),
+        ({"certificate_chain_pem": "junk"}, "certificate_chain_pem", "not a PEM certificate chain"),
+        ({"duration_seconds": "50000"}, "duration_seconds", "Use 900 to 43,200 seconds"),
+    ]
+    for overrides, field, message in cases:
+        response = admin.post(CREATE, _roles_anywhere(client_cert, **overrides))
+        errors = _errors(response, field)
+        assert any(message in error for error in errors), (field, errors)
+
+
+def test_a_wrong_or_missing_passphrase_is_reported(admin, client_cert):
+    data = _roles_anywhere(client_cert, passphrase="right")
+    data["private_key_passphrase"] = "wrong"
+    response = admin.post(CREATE, data)
+    assert _errors(response, "private_key_passphrase") == ["Wrong passphrase for this key."]
+    data["private_key_passphrase"] = ""
+    response = admin.post(CREATE, data)
+    assert _errors(response, "private_key_passphrase") == [
+        "This key is encrypted: enter its passphrase."
+    ]
+    # The typed key is not echoed back into the page.
+    assert "ENCRYPTED PRIVATE KEY" not in response.content.decode()
+
+
+# Mode-specific fields, with and without HTMX.
+
+
+def test_htmx_swaps_in_the_fields_of_the_chosen_mode(admin):
+    response = admin.post(
+        reverse("queues:profile-mode-fields"),
+        {"name": "Typed", "auth_mode": AuthMode.ROLES_ANYWHERE, "region": "eu-west-1"},
+        headers={"HX-Request": "true"},
+    )
+    page = response.content.decode()
+    assert page.lstrip().startswith('<fieldset id="mode-fields"')
+    assert "Trust anchor ARN" in page and "Certificate (PEM)" in page
+    assert "or upload the private key" in page
+    assert "Access key ID" not in page
+    response = admin.post(
+        reverse("queues:profile-mode-fields"),
+        {"auth_mode": AuthMode.DEFAULT_CHAIN},
+        headers={"HX-Request": "true"},
+    )
+    assert "Nothing is stored here" in response.content.decode()
+
+
+def test_an_assumed_role_on_the_default_chain_asks_for_no_keys(admin):
+    fields = reverse("queues:profile-mode-fields")
+    static_base = {"auth_mode": AuthMode.ASSUME_ROLE, "source_mode": AuthMode.STATIC}
+    page = admin.post(fields, static_base, headers={"HX-Request": "true"}).content.decode()
+    assert "Access key ID" in page and "Role ARN" in page
+    chain_base = {**static_base, "source_mode": AuthMode.DEFAULT_CHAIN}
+    page = admin.post(fields, chain_base, headers={"HX-Request": "true"}).content.decode()
+    assert "Access key ID" not in page and "Role ARN" in page
+    assert 'hx-post="/profiles/mode-fields/"' in page  # the base select swaps the fields too
+
+
+def test_a_stored_passphrase_on_a_new_unencrypted_key_says_how_to_clear_it(
+    admin, client_cert, test_ca
+):
+    admin.post(CREATE, _roles_anywhere(client_cert, passphrase="pw"))
+    stored = AwsProfile.objects.get(name="Workload")
+    plain = issue(test_ca, "plain")
+    data = _roles_anywhere(plain, private_key_passphrase="")
+    response = admin.post(reverse("queues:profile-edit", args=[stored.slug]), data)
+    assert _errors(response, "private_key_passphrase") == [
+        "This key is not encrypted: tick “Clear the stored passphrase”."
+    ]
+    data["clear_private_key_passphrase"] = "on"
+    response = admin.post(reverse("queues:profile-edit", args=[stored.slug]), data)
+    assert response.status_code == 302
+    stored.refresh_from_db()
+    assert stored.private_key_passphrase == ""
+    assert stored.certificate_pem == plain.certificate_pem.strip()
+
+
+def test_without_javascript_the_chosen_modes_fields_render_server_side(admin):
+    response = admin.post(
+        CREATE,
+        {"name": "Typed", "auth_mode": AuthMode.ASSUME_ROLE, "show_mode_fields": "1"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Role ARN" in page and "External ID" in page
+    assert 'value="Typed"' in page
+    assert "errorlist" not in page
+    assert not AwsProfile.objects.exists()
+    # A GET renders the default mode's fields, and the no-JS button is there.
+    page = admin.get(CREATE).content.decode()
+    assert "Access key ID" in page and "Show fields for this mode" in page
+
+
+# Testing connections.
+
+
+def test_the_list_tests_a_saved_profile_inline(admin, profile):
+    response = admin.post(
+        reverse("queues:profile-test", args=[profile.slug]), headers={"HX-Request": "true"}
+    )
+    page = response.content.decode()
+    assert f'id="test-{profile.slug}"' in page
+    assert f"account <strong>{ACCOUNT}</strong>" in page
+    assert " ms" in page
+
+
+def test_without_javascript_the_test_result_is_a_message(admin, profile):
+    response = admin.post(reverse("queues:profile-test", args=[profile.slug]), follow=True)
+    assert "connected as arn:aws" in response.content.decode()
+
+
+def test_the_form_tests_unsaved_values_with_the_stored_secret(admin, profile, sqs_endpoint):
+    data = _static(
+        name=profile.name,
+        access_key_id=profile.access_key_id,
+        secret_access_key="",
+        endpoint_url=sqs_endpoint,
+        original=profile.slug,
+    )
+    response = admin.post(
+        reverse("queues:profile-test-draft"), data, headers={"HX-Request": "true"}
+    )
+    assert f"account <strong>{ACCOUNT}</strong>" in response.content.decode()
+    # Pointing the draft at a dead endpoint fails without touching the saved profile.
+    data["endpoint_url"] = "http://127.0.0.1:9"
+    response = admin.post(
+        reverse("queues:profile-test-draft"), data, headers={"HX-Request": "true"}
+    )
+    assert "Endpoint unreachable" in response.content.decode()
+    profile.refresh_from_db()
+    assert profile.endpoint_url == sqs_endpoint
+    assert profile.version == 1
+
+
+def test_testing_an_invalid_draft_lists_what_to_fix(admin):
+    response = admin.post(
+        reverse("queues:profile-test-draft"),
+        _static(region="nowhere"),
+        headers={"HX-Request": "true"},
+    )
+    page = response.content.decode()
+    assert "Fix these fields first" in page
+    assert "is not an AWS region name" in page
+
+
+def test_a_roles_anywhere_draft_is_tested_end_to_end(
+    admin, sqs_endpoint, fake_rolesanywhere, client_cert
+):
+    data = _roles_anywhere(client_cert, passphrase="pw", endpoint_url=sqs_endpoint)
+    response = admin.post(
+        reverse("queues:profile-test-draft"), data, headers={"HX-Request": "true"}
+    )
+    assert f"account <strong>{ACCOUNT}</strong>" in response.content.decode()
+    assert len(fake_rolesanywhere.sessions) == 1
+
+
+# Duplicate and delete.
+
+
+def test_duplicate_copies_everything_but_the_name(admin, profile):
+    profile.session_token = "token-to-copy"
+    profile.is_production = True
+    profile.save()
+    response = admin.post(reverse("queues:profile-duplicate", args=[profile.slug]), follow=True)
+    assert "duplicated as “Test moto (copy)”" in response.content.decode()
+    copy = AwsProfile.objects.get(name="Test moto (copy)")
+    assert copy.slug == "test-moto-copy"
+    assert (copy.secret_access_key, copy.session_token) == (SECRET, "token-to-copy")
+    assert (copy.endpoint_url, copy.is_production, copy.access_key_id) == (
+        profile.endpoint_url,
+        True,
+        profile.access_key_id,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secret_access_key FROM queues_awsprofile WHERE id = %s", [copy.pk])
+        assert cursor.fetchone()[0].startswith("gAAAA")
+    admin.post(reverse("queues:profile-duplicate", args=[profile.slug]))
+    assert AwsProfile.objects.filter(name="Test moto (copy 2)").exists()
+    assert AuditEvent.objects.filter(action="duplicate_profile").count() == 2
+
+
+def test_delete_needs_the_typed_name(admin, profile):
+    url = reverse("queues:profile-delete", args=[profile.slug])
+    credentials.client_for(profile, "us-east-1")
+    assert "Type <strong>Test moto</strong> to confirm" in admin.get(url).content.decode()
+    response = admin.post(url, {"confirm_name": "test moto"})
+    assert "Type the profile name exactly" in response.content.decode()
+    assert AwsProfile.objects.filter(pk=profile.pk).exists()
+    response = admin.post(url, {"confirm_name": "Test moto"}, follow=True)
+    assert "Profile “Test moto” deleted." in response.content.decode()
+    assert not AwsProfile.objects.exists()
+    assert not [key for key in credentials._clients if key[0] == profile.pk]
+    event = AuditEvent.objects.get(action="delete_profile")
+    assert (event.profile_name, event.outcome) == ("Test moto", "success")
+
+
+def test_the_list_shows_each_mode_without_secrets(admin, profile, client_cert):
+    AwsProfile.objects.create(
+        name="Cert",
+        slug="cert",
+        auth_mode=AuthMode.ROLES_ANYWHERE,
+        role_arn=ROLE_ARN,
+        certificate_pem=client_cert.certificate_pem,
+        private_key_pem=client_cert.key_pem(),
+    )
+    page = admin.get(LIST).content.decode()
+    assert "Test moto" in page and "AKIATESTSQSADMIN1234" in page
+    assert "CN=workload.sqsadmin.test" in page
+    assert SECRET not in page and "PRIVATE KEY" not in page
+    assert page.count("Test connection</button>") == 2
+
+
+def test_an_unreadable_certificate_does_not_break_the_list(admin, db):
+    AwsProfile.objects.create(name="Odd", slug="odd", auth_mode=AuthMode.ROLES_ANYWHERE)
+    assert "(unreadable)" in admin.get(LIST).content.decode()
+    assert make_ca  # the helper module stays importable for other suites
+
+
+def test_a_profile_whose_secret_cannot_be_decrypted_is_reported_not_crashed(
+    admin, profile, settings
+):
+    from cryptography.fernet import Fernet
+
+    settings.FERNET_KEYS = [Fernet.generate_key().decode()]  # the old key is gone
+    page = admin.get(LIST).content.decode()
+    assert "Test moto" in page
+    response = admin.post(
+        reverse("queues:profile-test", args=[profile.slug]), headers={"HX-Request": "true"}
+    )
+    assert "cannot be decrypted with the configured FERNET_KEYS" in response.content.decode()

@@ -1,0 +1,160 @@
+"""An operator manages a queue's whole life in Chromium; boto3 checks each step on the same
+moto server."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import attributes, redrive
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = os.environ.get("SQSADMIN_SCREENSHOTS", "")
+
+
+def shot(page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def console_errors(page):
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    return errors
+
+
+def test_create_edit_purge_and_delete_a_fifo_queue_with_a_dead_letter_queue(
+    page, login, operator_user, profile, raw_sqs, console_errors
+):
+    raw_sqs.create_queue(QueueName="jobs-dlq.fifo", Attributes={"FifoQueue": "true"})
+    raw_sqs.create_queue(QueueName="standard-dlq")
+    login(operator_user)
+    page.goto(page.url.split("/p/")[0] + f"/p/{profile.slug}/us-east-1/queues/")
+    page.get_by_role("link", name="Create queue").click()
+
+    # Create: the name gets .fifo when FIFO is chosen, and only FIFO queues are offered as DLQ.
+    page.get_by_label("Name", exact=True).fill("jobs")
+    page.get_by_label("FIFO", exact=True).check()
+    expect(page.get_by_label("Name", exact=True)).to_have_value("jobs.fifo")
+    expect(page.locator("#name-check")).to_have_text("jobs.fifo is available.")
+    expect(page.locator("option[value=standard-dlq]")).to_be_hidden()
+    page.get_by_label("Dead-letter queue", exact=True).select_option("jobs-dlq.fifo")
+    page.get_by_label("Maximum receives").fill("3")
+    page.get_by_label("Content-based deduplication").check()
+    shot(page, "create")
+    page.get_by_role("button", name="Create queue").click()
+
+    expect(page.get_by_role("heading", name="jobs.fifo")).to_be_visible()
+    expect(page.get_by_text("Created queue jobs.fifo.")).to_be_visible()
+    raw = attributes(raw_sqs, "jobs.fifo")
+    assert raw["FifoQueue"] == "true" and raw["ContentBasedDeduplication"] == "true"
+    policy = json.loads(raw["RedrivePolicy"])
+    assert policy["deadLetterTargetArn"].endswith(":jobs-dlq.fifo")
+    assert int(policy["maxReceiveCount"]) == 3
+    expect(page.locator("#dead-letter").get_by_role("link", name="jobs-dlq.fifo")).to_be_visible()
+
+    # Edit the visibility timeout.
+    page.get_by_role("link", name="Edit").click()
+    expect(page.get_by_label("Visibility timeout")).to_have_value("30")
+    page.get_by_label("Visibility timeout").fill("75")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Saved queue jobs.fifo.")).to_be_visible()
+    expect(page.get_by_text("1 minute 15 seconds")).to_be_visible()
+    assert attributes(raw_sqs, "jobs.fifo")["VisibilityTimeout"] == "75"
+
+    # Purge: the confirmation states the loss; the counts drop to zero.
+    url = raw_sqs.get_queue_url(QueueName="jobs.fifo")["QueueUrl"]
+    for i in range(4):
+        raw_sqs.send_message(QueueUrl=url, MessageBody=f"job {i}", MessageGroupId="g")
+    page.reload()
+    expect(page.locator("#count-available strong")).to_have_text("4")
+    shot(page, "detail")
+    page.get_by_role("link", name="Purge").click()
+    expect(page.locator("#purge-warning")).to_contain_text("all 4 messages")
+    purge = page.get_by_role("button", name="Purge")
+    expect(purge).to_be_disabled()
+    page.get_by_label("Type the queue name to confirm").fill("jobs.fifo")
+    purge.click()
+    expect(page.get_by_text("4 messages will be deleted")).to_be_visible()
+    expect(page.locator("#count-available strong")).to_have_text("0")
+    assert attributes(raw_sqs, "jobs.fifo")["ApproximateNumberOfMessages"] == "0"
+
+    # Delete by typing the name.
+    page.get_by_role("link", name="Delete").click()
+    delete = page.get_by_role("button", name="Delete")
+    expect(delete).to_be_disabled()
+    page.get_by_label("Type the queue name to confirm").fill("jobs")
+    expect(delete).to_be_disabled()
+    page.get_by_label("Type the queue name to confirm").fill("jobs.fifo")
+    shot(page, "delete")
+    delete.click()
+    expect(page).to_have_url(re.compile(r"/queues/$"))
+    expect(page.get_by_text("SQS reserves the name for 60 seconds")).to_be_visible()
+    expect(page.locator("#queue-table")).not_to_contain_text("jobs.fifo")
+    expect(page.locator('tr[data-queue="jobs-dlq.fifo"]')).to_be_visible()
+    names = [u.rsplit("/", 1)[-1] for u in raw_sqs.list_queues()["QueueUrls"]]
+    assert "jobs.fifo" not in names and "jobs-dlq.fifo" in names
+    assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
+
+
+def test_the_list_fills_in_counts_finds_rows_and_marks_dead_letter_queues(
+    page, login, viewer_user, profile, raw_sqs, console_errors
+):
+    for i in range(120):
+        raw_sqs.create_queue(QueueName=f"bulk-{i:03d}")
+    raw_sqs.create_queue(QueueName="orders-dlq")
+    url = raw_sqs.create_queue(
+        QueueName="orders", Attributes={"RedrivePolicy": redrive(raw_sqs, "orders-dlq")}
+    )["QueueUrl"]
+    raw_sqs.send_message(QueueUrl=url, MessageBody="hello")
+    login(viewer_user)  # lands on the only profile's queue list
+    expect(page).to_have_url(re.compile(f"/p/{profile.slug}/us-east-1/queues/$"))
+
+    orders = page.locator('tr[data-queue="orders"]')
+    # 122 queues: three chunk requests of GetQueueAttributes calls on a machine that may be busy.
+    expect(orders.locator("td").nth(2)).to_have_text("1", timeout=20_000)
+    expect(page.locator('tr[data-queue="bulk-119"] td').nth(2)).to_have_text("0")
+    expect(page.locator("td.pending")).to_have_count(0, timeout=20_000)
+    expect(page.locator('tr[data-queue="orders-dlq"] .dlq-target')).to_have_text(
+        "Dead-letter queue"
+    )
+    expect(page.get_by_role("link", name="Create queue")).to_have_count(0)
+    shot(page, "list")
+
+    # Refresh re-reads the counts without reloading the page.
+    raw_sqs.send_message(QueueUrl=url, MessageBody="again")
+    page.get_by_role("link", name="Refresh counts").click()
+    expect(orders.locator("td").nth(2)).to_have_text("2")
+
+    page.get_by_label("Find in this page").fill("orders")
+    expect(page.locator("#queue-table tr[data-queue]:visible")).to_have_count(2)
+    expect(page.locator("#queue-count")).to_have_text("2 matching")
+    assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
+
+
+def test_a_chunk_that_fails_says_so_and_refresh_retries_it(
+    page, login, viewer_user, profile, raw_sqs, live_server
+):
+    raw_sqs.create_queue(QueueName="steady")
+    failures = {"left": 1}
+
+    def fail_once(route):
+        if failures["left"]:
+            failures["left"] -= 1
+            route.fulfill(status=500, body="<h1>Server error</h1>")
+        else:
+            route.continue_()
+
+    page.route("**/queue-rows/**", fail_once)
+    login(viewer_user)
+    row = page.locator('tr[data-queue="steady"]')
+    expect(row).to_contain_text("Counts could not be loaded (HTTP 500)")
+    expect(page.locator("h1", has_text="Server error")).to_have_count(0)
+    page.get_by_role("link", name="Refresh counts").click()
+    expect(row.locator("td").nth(2)).to_have_text("0")

@@ -1,0 +1,174 @@
+"""The permission matrix: every URL, for every role, answers exactly what that role allows.
+
+ACCESS has a row for every URL pattern the project serves (a test fails when a new URL has no
+row). Each row says, per method, the permission needed and the status a user holding it gets.
+Anonymous users are sent to the login page; signed-in users without the permission get the 403
+page that names the role; GET-only views answer POST with 405 (and the reverse).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from queues.roles import BROWSE, MANAGE_PROFILES, OPERATE
+from tests.conftest import REGION
+
+PUBLIC = "public"  # no login needed
+SIGNED_IN = "signed in"  # any signed-in user
+NOT_ALLOWED = "method not allowed"  # 405 for every signed-in user
+
+QUEUE = "matrix-queue"
+
+
+@dataclass(frozen=True)
+class Rule:
+    needs: str  # a permission, PUBLIC, SIGNED_IN or NOT_ALLOWED
+    status: int = 200  # what a user who may use it gets
+
+
+ACCESS: dict[str, dict[str, Rule]] = {
+    "home": {"GET": Rule(BROWSE, 302), "POST": Rule(NOT_ALLOWED)},
+    "switch": {"GET": Rule(BROWSE, 302), "POST": Rule(NOT_ALLOWED)},
+    "healthz": {"GET": Rule(PUBLIC), "POST": Rule(PUBLIC, 405)},
+    "audit": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    "login": {"GET": Rule(PUBLIC), "POST": Rule(PUBLIC)},
+    "logout": {"GET": Rule(SIGNED_IN, 405), "POST": Rule(PUBLIC, 302)},
+    "queues:queue-list": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    # Count chunks carry a signed queue-URL prefix: without one the request is refused.
+    "queues:queue-rows": {"GET": Rule(BROWSE, 400), "POST": Rule(NOT_ALLOWED)},
+    "queues:queue-detail": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    "queues:queue-counts": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    "queues:queue-name-check": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
+    # An empty POST to a queue form (purge and delete need the typed name) is a 400 that
+    # redisplays the form with its errors; nothing changes.
+    "queues:queue-create": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
+    "queues:queue-edit": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
+    "queues:queue-purge": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
+    "queues:queue-delete": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
+    # Credential profiles: admins only. An empty POST to a form redisplays it with its errors.
+    "queues:profile-list": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(NOT_ALLOWED)},
+    "queues:profile-create": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(MANAGE_PROFILES)},
+    "queues:profile-edit": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(MANAGE_PROFILES)},
+    "queues:profile-delete": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(MANAGE_PROFILES)},
+    "queues:profile-duplicate": {"GET": Rule(NOT_ALLOWED), "POST": Rule(MANAGE_PROFILES, 302)},
+    "queues:profile-test": {"GET": Rule(NOT_ALLOWED), "POST": Rule(MANAGE_PROFILES, 302)},
+    "queues:profile-test-draft": {"GET": Rule(NOT_ALLOWED), "POST": Rule(MANAGE_PROFILES)},
+    "queues:profile-mode-fields": {"GET": Rule(NOT_ALLOWED), "POST": Rule(MANAGE_PROFILES)},
+}
+
+# Django's admin site is staff-only by its own checks and not part of the roles.
+EXCLUDED_NAMESPACES = {"admin"}
+
+ROLES = ["anonymous", "nobody", "viewer", "operator", "admin"]
+PERMISSIONS_BY_ROLE = {
+    "anonymous": set(),
+    "nobody": set(),
+    "viewer": {BROWSE},
+    "operator": {BROWSE, OPERATE},
+    "admin": {BROWSE, OPERATE, MANAGE_PROFILES},
+}
+
+
+def _url_names(resolver: URLResolver, namespace: str = "") -> list[str]:
+    names = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            if (entry.namespace or "") not in EXCLUDED_NAMESPACES:
+                names += _url_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.append(f"{namespace}{entry.name}")
+    return names
+
+
+def test_every_url_has_a_row_in_the_matrix():
+    served = set(_url_names(get_resolver()))
+    assert served - set(ACCESS) == set(), "add these URLs to ACCESS"
+    assert set(ACCESS) - served == set(), "these ACCESS rows name URLs that no longer exist"
+
+
+def expected_status(rule: Rule, role: str, method: str) -> int:
+    if rule.needs == PUBLIC:
+        return rule.status
+    if role == "anonymous":
+        return 302  # to the login page
+    if rule.needs == NOT_ALLOWED:
+        return 405
+    if rule.needs == SIGNED_IN or rule.needs in PERMISSIONS_BY_ROLE[role]:
+        return rule.status
+    return 403
+
+
+@pytest.fixture
+def users(admin_user, operator_user, viewer_user, nobody_user):
+    return {
+        "admin": admin_user,
+        "operator": operator_user,
+        "viewer": viewer_user,
+        "nobody": nobody_user,
+    }
+
+
+@pytest.fixture
+def url_for(profile, raw_sqs):
+    raw_sqs.create_queue(QueueName=QUEUE)
+    values = {"profile": profile.slug, "region": REGION, "queue": QUEUE, "slug": profile.slug}
+
+    def build(name: str) -> str:
+        pattern = _pattern(name)
+        kwargs = {key: values[key] for key in pattern.pattern.converters}
+        return reverse(name, kwargs=kwargs)
+
+    return build
+
+
+def _pattern(name: str) -> URLPattern:
+    namespace, _, short = name.rpartition(":")
+    resolver = get_resolver()
+    if namespace:
+        resolver = next(
+            r
+            for r in resolver.url_patterns
+            if isinstance(r, URLResolver) and r.namespace == namespace
+        )
+    return next(p for p in resolver.url_patterns if getattr(p, "name", None) == short)
+
+
+@pytest.mark.parametrize("name", list(ACCESS))
+def test_each_role_gets_exactly_what_it_may(client, users, url_for, name):
+    url = url_for(name)
+    wrong = []
+    for method, rule in ACCESS[name].items():
+        for role in ROLES:
+            client.logout()
+            if role != "anonymous":
+                client.force_login(users[role])
+            response = client.get(url) if method == "GET" else client.post(url, {})
+            expected = expected_status(rule, role, method)
+            if response.status_code != expected:
+                wrong.append(f"{method} {url} as {role}: {response.status_code}, not {expected}")
+            elif expected == 302 and role == "anonymous" and rule.needs != PUBLIC:
+                if not response.url.startswith(reverse("login")):
+                    wrong.append(f"{method} {url} as anonymous went to {response.url}")
+            elif expected == 403 and b"role" not in response.content.lower():
+                wrong.append(f"{method} {url} as {role}: the 403 page does not name the role")
+    assert wrong == []
+
+
+def test_a_post_without_its_csrf_token_is_refused(users, url_for):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["admin"])
+    posted = 0
+    for name, methods in ACCESS.items():
+        if methods["POST"].needs in (NOT_ALLOWED, PUBLIC) and name != "login":
+            continue
+        response = client.post(url_for(name), {})
+        assert response.status_code == 403, name
+        assert b"CSRF" in response.content
+        posted += 1
+    assert posted >= 1

@@ -1,0 +1,227 @@
+"""Property-based tests: junk posted to every form is refused with an error, never a 500.
+
+Each FORM names a URL, the role that may use it, its fields, and the fields that always get a
+value the form must reject (so no example is accidentally valid). Hypothesis fills every field
+with arbitrary strings, huge values, numbers out of range, repeated values (a list where one value
+is expected) or nothing at all. Every response must be a page that shows an error, and nothing
+may change: no queue, no message, no profile, no successful audit event.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pytest
+from django import forms
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from queues.models import AuditEvent, AwsProfile
+from tests.conftest import REGION
+
+QUEUE, FIFO_QUEUE = "props-queue", "props-queue.fifo"
+
+SPECIAL = [
+    "",
+    " ",
+    "-1",
+    "0",
+    "99999999999999999999",
+    "1e309",
+    "NaN",
+    "true",
+    "null",
+    "[]",
+    "{}",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "../../etc/passwd",
+    "\x00",
+    "AWS.Trace",
+    "arn:aws:iam::12:role/x",
+    "x" * 300_000,
+]
+junk = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(SPECIAL),
+    st.integers().map(str),
+    st.text(min_size=1, max_size=3).map(lambda s: s * 100_000),
+)
+value = st.one_of(junk, st.lists(junk, min_size=2, max_size=3))
+
+
+def not_matching(pattern: str) -> st.SearchStrategy[str]:
+    return st.one_of(junk.filter(lambda s: not re.fullmatch(pattern, s)), st.just(""))
+
+
+@dataclass(frozen=True)
+class Form:
+    url_name: str
+    role: str
+    fields: tuple[str, ...]
+    must_fail: dict[str, st.SearchStrategy] = field(default_factory=dict)
+
+
+def not_an_int_in(low: int, high: int) -> st.SearchStrategy[str]:
+    """Values a form's integer field between low and high must refuse."""
+    field = forms.IntegerField(min_value=low, max_value=high)
+
+    def refused(text: str) -> bool:
+        try:
+            field.clean(text)
+        except forms.ValidationError:
+            return True
+        return False
+
+    return st.one_of(junk, st.integers().map(str)).filter(refused)
+
+
+not_the_queue_name = junk.filter(lambda s: s != QUEUE)
+QUEUE_FIELDS = (
+    "name",
+    "queue_type",
+    "visibility_timeout",
+    "message_retention_period",
+    "delay_seconds",
+    "maximum_message_size",
+    "receive_message_wait_time_seconds",
+    "dead_letter_queue",
+    "max_receive_count",
+    "redrive_permission",
+    "redrive_source_arns",
+    "encryption",
+    "kms_master_key_id",
+    "kms_data_key_reuse_period_seconds",
+    "content_based_deduplication",
+    "deduplication_scope",
+    "fifo_throughput_limit",
+    "tag_key_0",
+    "tag_value_0",
+)
+
+not_an_http_url = junk.filter(
+    lambda s: s.strip() and not s.strip().lower().startswith(("http://", "https://"))
+)
+PROFILE_FIELDS = (
+    "name",
+    "auth_mode",
+    "region",
+    "endpoint_url",
+    "is_production",
+    "access_key_id",
+    "secret_access_key",
+    "session_token",
+    "source_mode",
+    "role_arn",
+    "role_session_name",
+    "duration_seconds",
+    "external_id",
+    "trust_anchor_arn",
+    "rolesanywhere_profile_arn",
+    "certificate_pem",
+    "private_key_pem",
+    "private_key_passphrase",
+    "certificate_chain_pem",
+)
+
+FORMS = [
+    Form(
+        "login",
+        "anonymous",
+        ("username", "password", "next"),
+        {"password": st.text(max_size=40).filter(lambda s: s != "not-the-password")},
+    ),
+    Form("queues:profile-create", "admin", PROFILE_FIELDS, {"endpoint_url": not_an_http_url}),
+    Form("queues:profile-edit", "admin", PROFILE_FIELDS, {"endpoint_url": not_an_http_url}),
+    Form("queues:profile-test-draft", "admin", PROFILE_FIELDS, {"endpoint_url": not_an_http_url}),
+    Form(
+        "queues:queue-create",
+        "operator",
+        QUEUE_FIELDS,
+        {"visibility_timeout": not_an_int_in(0, 43_200)},
+    ),
+    Form(
+        "queues:queue-edit",
+        "operator",
+        QUEUE_FIELDS,
+        {"maximum_message_size": not_an_int_in(1024, 1_048_576)},
+    ),
+    Form("queues:queue-purge", "operator", ("confirm_name",), {"confirm_name": not_the_queue_name}),
+    Form(
+        "queues:queue-delete", "operator", ("confirm_name",), {"confirm_name": not_the_queue_name}
+    ),
+    Form(
+        "queues:profile-delete",
+        "admin",
+        ("confirm_name",),
+        {"confirm_name": junk.filter(lambda s: s.strip() != "Test moto")},
+    ),
+]
+
+
+def _url(form: Form, profile) -> str:
+    kwargs = {"profile": profile.slug, "region": REGION, "queue": QUEUE, "slug": profile.slug}
+    from tests.test_permissions import _pattern
+
+    wanted = _pattern(form.url_name).pattern.converters
+    return reverse(form.url_name, kwargs={k: v for k, v in kwargs.items() if k in wanted})
+
+
+def _world(raw_sqs) -> tuple:
+    """Everything a form could change, as one comparable value."""
+    queues = []
+    for url in sorted(raw_sqs.list_queues().get("QueueUrls", [])):
+        attributes = raw_sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])[
+            "Attributes"
+        ]
+        attributes.pop("LastModifiedTimestamp", None)
+        tags = raw_sqs.list_queue_tags(QueueUrl=url).get("Tags", {})
+        queues.append((url, sorted(attributes.items()), tags))
+    profiles = list(AwsProfile.objects.values_list("name", "version").order_by("name"))
+    successes = AuditEvent.objects.filter(outcome=AuditEvent.Outcome.SUCCESS).count()
+    return queues, profiles, successes
+
+
+def _shows_an_error(html: str) -> bool:
+    return 'role="alert"' in html or "errorlist" in html or 'class="error' in html
+
+
+@pytest.fixture
+def world(profile, raw_sqs, admin_user, operator_user):
+    raw_sqs.create_queue(QueueName=QUEUE)
+    raw_sqs.create_queue(QueueName=FIFO_QUEUE, Attributes={"FifoQueue": "true"})
+    for i in range(3):
+        raw_sqs.send_message(
+            QueueUrl=raw_sqs.get_queue_url(QueueName=QUEUE)["QueueUrl"], MessageBody=f"m{i}"
+        )
+    return {"admin": admin_user, "operator": operator_user, "profile": profile}
+
+
+@pytest.mark.parametrize("form", FORMS, ids=lambda form: form.url_name)
+def test_junk_in_a_form_shows_an_error_and_changes_nothing(client, world, raw_sqs, form):
+    if form.role != "anonymous":
+        client.force_login(world[form.role])
+    url = _url(form, world["profile"])
+    before = _world(raw_sqs)
+
+    @settings(
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        data=st.fixed_dictionaries(
+            form.must_fail,
+            optional={name: value for name in form.fields if name not in form.must_fail},
+        )
+    )
+    def post_junk(data):
+        response = client.post(url, data)
+        assert response.status_code < 500
+        assert response.status_code in (200, 400, 422), response.status_code
+        assert _shows_an_error(response.content.decode()), data
+
+    post_junk()
+    assert _world(raw_sqs) == before
