@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import profiles, queues
+from .views import messages, profiles, queues
 
 app_name = "queues"
 
@@ -18,6 +18,14 @@ urlpatterns = [
     path(f"{_ws}queues/<str:queue>/edit/", queues.queue_edit, name="queue-edit"),
     path(f"{_ws}queues/<str:queue>/purge/", queues.queue_purge, name="queue-purge"),
     path(f"{_ws}queues/<str:queue>/delete/", queues.queue_delete, name="queue-delete"),
+    # Messages (issue 5)
+    path(f"{_ws}queues/<str:queue>/messages/", messages.messages_page, name="messages"),
+    path(f"{_ws}queues/<str:queue>/messages/send/", messages.send, name="messages-send"),
+    path(f"{_ws}queues/<str:queue>/messages/poll/", messages.poll, name="messages-poll"),
+    path(f"{_ws}queues/<str:queue>/messages/delete/", messages.delete, name="messages-delete"),
+    path(f"{_ws}queues/<str:queue>/messages/consume/", messages.consume, name="messages-consume"),
+    path(f"{_ws}queues/<str:queue>/messages/export/", messages.export, name="messages-export"),
+    path(f"{_ws}queues/<str:queue>/messages/counts/", messages.counts, name="messages-counts"),
     # Credential profiles (admins)
     path("profiles/", profiles.profile_list, name="profile-list"),
     path("profiles/new/", profiles.profile_create, name="profile-create"),

@@ -48,6 +48,15 @@ ACCESS: dict[str, dict[str, Rule]] = {
     "queues:queue-edit": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
     "queues:queue-purge": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
     "queues:queue-delete": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
+    # Messages: all Operator (a peek increments receive counts). An empty POST redisplays the
+    # panel with what is missing; nothing is sent, received or deleted.
+    "queues:messages": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
+    "queues:messages-counts": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
+    "queues:messages-send": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    "queues:messages-poll": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    "queues:messages-delete": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    "queues:messages-consume": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    "queues:messages-export": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
     # Credential profiles: admins only. An empty POST to a form redisplays it with its errors.
     "queues:profile-list": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(NOT_ALLOWED)},
     "queues:profile-create": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(MANAGE_PROFILES)},

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
@@ -17,7 +18,27 @@ from botocore.exceptions import (
 )
 
 from . import errors
-from .types import Queue, QueueCounts, QueuePage, queue_name_from_url
+from .types import (
+    BATCH_BYTES,
+    BATCH_ENTRIES,
+    BatchEntryResult,
+    BatchResult,
+    ConsumeResult,
+    DeleteResult,
+    Message,
+    OutgoingMessage,
+    PeekResult,
+    Queue,
+    QueueCounts,
+    QueuePage,
+    SendResult,
+    queue_name_from_url,
+)
+
+logger = logging.getLogger("sqsadmin.sqs")
+
+# The most messages one peek or consume gathers (SQS hands out 10 a call).
+MAX_RECEIVE = 100
 
 _COUNT_ATTRIBUTES = [
     "ApproximateNumberOfMessages",
@@ -255,15 +276,204 @@ class SqsService:
         deduplication_id: str = "",
         delay_seconds: int | None = None,
         attributes: dict[str, dict[str, Any]] | None = None,
-    ) -> str:
-        params: dict[str, Any] = {"QueueUrl": url, "MessageBody": body}
-        if group_id:
-            params["MessageGroupId"] = group_id
-        if deduplication_id:
-            params["MessageDeduplicationId"] = deduplication_id
-        if delay_seconds is not None:
-            params["DelaySeconds"] = delay_seconds
-        if attributes:
-            params["MessageAttributes"] = attributes
+    ) -> SendResult:
+        message = OutgoingMessage(
+            body, group_id, deduplication_id, delay_seconds, dict(attributes or {})
+        )
         with self._translated(queue_name_from_url(url)):
-            return self._client.send_message(**params)["MessageId"]
+            response = self._client.send_message(QueueUrl=url, **message.parameters())
+        return SendResult(response["MessageId"], response.get("SequenceNumber", ""))
+
+    def send_batch(
+        self, url: str, messages: Sequence[OutgoingMessage], *, concurrency: int = 10
+    ) -> BatchResult:
+        """SendMessageBatch, 10 entries (and at most 1 MiB) a call, calls in parallel.
+
+        Every entry gets a result. A call that fails as a whole marks its entries failed with
+        the reason; only when nothing at all was sent does the error propagate.
+        """
+        chunks = _chunks(list(enumerate(messages)), size_of=lambda item: item[1].size)
+        call_errors: list[errors.SqsError] = []
+
+        def send(chunk: list[tuple[int, OutgoingMessage]]) -> list[BatchEntryResult]:
+            entries = [{"Id": str(index), **m.parameters()} for index, m in chunk]
+            try:
+                with self._translated(queue_name_from_url(url)):
+                    response = self._client.send_message_batch(QueueUrl=url, Entries=entries)
+            except errors.SqsError as error:
+                call_errors.append(error)
+                return [BatchEntryResult(i, error=str(error), code=error.code) for i, _ in chunk]
+            return [
+                BatchEntryResult(int(ok["Id"]), ok["MessageId"], ok.get("SequenceNumber", ""))
+                for ok in response.get("Successful", [])
+            ] + [_failed_entry(failed) for failed in response.get("Failed", [])]
+
+        results = self._in_parallel(send, chunks, concurrency)
+        entries = tuple(sorted((e for chunk in results for e in chunk), key=lambda e: e.index))
+        if call_errors and not any(e.ok for e in entries):
+            raise call_errors[0]
+        return BatchResult(entries)
+
+    def _in_parallel(self, fn: Callable, items: list, concurrency: int) -> list:
+        if len(items) <= 1 or concurrency <= 1:
+            return [fn(item) for item in items]
+        with ThreadPoolExecutor(max_workers=min(concurrency, len(items))) as pool:
+            return list(pool.map(fn, items))
+
+    def _receive(self, url: str, count: int, *, wait: int, visibility: int | None) -> list[Message]:
+        params: dict[str, Any] = {
+            "QueueUrl": url,
+            "MaxNumberOfMessages": count,
+            "WaitTimeSeconds": wait,
+            "MessageSystemAttributeNames": ["All"],
+            "MessageAttributeNames": ["All"],
+        }
+        if visibility is not None:
+            params["VisibilityTimeout"] = visibility
+        with self._translated(queue_name_from_url(url)):
+            response = self._client_for_wait(wait).receive_message(**params)
+        return [Message.from_response(raw) for raw in response.get("Messages", [])]
+
+    def _receive_up_to(
+        self, url: str, count: int, *, wait: int, visibility: int | None, seen: dict
+    ) -> None:
+        """Receive until `count` distinct messages or the queue has no more to give.
+
+        Only the first call waits the full time; later ones wait a second at most, enough for
+        SQS to ask all its servers without stalling on an exhausted queue.
+        """
+        first = True
+        while len(seen) < count:
+            batch = self._receive(
+                url,
+                min(BATCH_ENTRIES, count - len(seen)),
+                wait=wait if first else min(wait, 1),
+                visibility=visibility,
+            )
+            first = False
+            new = [m for m in batch if m.message_id not in seen]
+            for message in batch:
+                # A duplicate delivery carries the newest receipt handle: keep that one.
+                seen[message.message_id] = message
+            if not new:
+                return
+
+    def peek(self, url: str, count: int = 10, *, wait: int = 0, lease: int = 30) -> PeekResult:
+        """Look at up to `count` messages and leave them in the queue.
+
+        Receives with a short visibility lease (so later receives reach further messages instead
+        of returning the same few), then releases them all with visibility 0. Each receive still
+        adds one to a message's receive count.
+        """
+        _check_receive(count, wait)
+        seen: dict[str, Message] = {}
+        try:
+            self._receive_up_to(url, count, wait=wait, visibility=lease, seen=seen)
+        except errors.SqsError:
+            self._release(url, [m.receipt_handle for m in seen.values()], quiet=True)
+            raise
+        unreleased = self._release(url, [m.receipt_handle for m in seen.values()])
+        return PeekResult(tuple(seen.values())[:count], unreleased)
+
+    def _release(self, url: str, handles: list[str], *, quiet: bool = False) -> int:
+        """Make leased messages visible again; return how many could not be."""
+
+        def release(chunk: list[str]) -> int:
+            entries = [
+                {"Id": str(i), "ReceiptHandle": h, "VisibilityTimeout": 0}
+                for i, h in enumerate(chunk)
+            ]
+            try:
+                with self._translated(queue_name_from_url(url)):
+                    response = self._client.change_message_visibility_batch(
+                        QueueUrl=url, Entries=entries
+                    )
+            except errors.SqsError:
+                if not quiet:
+                    logger.warning("could not release %d leased messages", len(chunk))
+                return len(chunk)
+            return len(response.get("Failed", []))
+
+        chunks = [handles[i : i + BATCH_ENTRIES] for i in range(0, len(handles), BATCH_ENTRIES)]
+        return sum(self._in_parallel(release, chunks, len(chunks)))
+
+    def delete_messages(self, url: str, receipt_handles: Sequence[str]) -> tuple[DeleteResult, ...]:
+        """DeleteMessageBatch with exactly these handles; one result each, in the same order."""
+        handles = list(receipt_handles)
+
+        def delete(start: int) -> list[DeleteResult]:
+            chunk = handles[start : start + BATCH_ENTRIES]
+            entries = [{"Id": str(start + i), "ReceiptHandle": h} for i, h in enumerate(chunk)]
+            with self._translated(queue_name_from_url(url)):
+                response = self._client.delete_message_batch(QueueUrl=url, Entries=entries)
+            failed = {f["Id"]: f for f in response.get("Failed", [])}
+            results = []
+            for entry in entries:
+                failure = failed.get(entry["Id"])
+                if failure is None:
+                    results.append(DeleteResult(entry["ReceiptHandle"]))
+                else:
+                    results.append(_failed_delete(entry["ReceiptHandle"], failure))
+            return results
+
+        starts = list(range(0, len(handles), BATCH_ENTRIES))
+        return tuple(r for chunk in self._in_parallel(delete, starts, 10) for r in chunk)
+
+    def consume(
+        self, url: str, count: int = 10, *, wait: int = 0, visibility: int = 30
+    ) -> ConsumeResult:
+        """Receive up to `count` messages and delete them: they are gone from the queue."""
+        _check_receive(count, wait)
+        seen: dict[str, Message] = {}
+        try:
+            self._receive_up_to(url, count, wait=wait, visibility=visibility, seen=seen)
+        except errors.SqsError:
+            if not seen:
+                raise
+        messages = tuple(seen.values())
+        deletions = self.delete_messages(url, [m.receipt_handle for m in messages])
+        return ConsumeResult(messages, deletions)
+
+
+def _check_receive(count: int, wait: int) -> None:
+    if not 1 <= count <= MAX_RECEIVE:
+        raise errors.InvalidInput(f"Receive between 1 and {MAX_RECEIVE} messages, not {count}.")
+    if not 0 <= wait <= 20:
+        raise errors.InvalidInput(f"The wait time is 0-20 seconds, not {wait}.")
+
+
+def _chunks(items: list, *, size_of: Callable[[Any], int]) -> list[list]:
+    """Split into batches of at most 10 entries and 1 MiB together."""
+    chunks: list[list] = []
+    current: list = []
+    current_bytes = 0
+    for item in items:
+        size = size_of(item)
+        if current and (len(current) == BATCH_ENTRIES or current_bytes + size > BATCH_BYTES):
+            chunks.append(current)
+            current, current_bytes = [], 0
+        current.append(item)
+        current_bytes += size
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _failed_entry(failed: dict[str, Any]) -> BatchEntryResult:
+    return BatchEntryResult(
+        int(failed["Id"]),
+        error=failed.get("Message") or failed.get("Code", ""),
+        code=failed.get("Code", ""),
+    )
+
+
+def _failed_delete(handle: str, failure: dict[str, Any]) -> DeleteResult:
+    code = failure.get("Code", "")
+    if code == "ReceiptHandleIsInvalid":
+        text = (
+            "The receipt handle is no longer valid: the message was deleted, received again "
+            "elsewhere, or its queue was purged. Poll again for a fresh one."
+        )
+    else:
+        text = failure.get("Message") or code
+    return DeleteResult(handle, error=text, code=code)

@@ -1,0 +1,129 @@
+// Send and receive messages: live size, JSON mode, attribute rows, copy buttons, select all.
+// Everything is delegated from document so it keeps working after HTMX swaps.
+(function () {
+  "use strict";
+  const MAX_ATTRIBUTES = 10;
+  const encoder = new TextEncoder();
+  // Characters SQS accepts: tab, line breaks and printable Unicode without surrogates.
+  const INVALID_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+  function bytes(text) {
+    return encoder.encode(text || "").length;
+  }
+
+  function base64Bytes(text) {
+    const clean = (text || "").trim();
+    const padding = clean.endsWith("==") ? 2 : clean.endsWith("=") ? 1 : 0;
+    return Math.max(0, Math.floor((clean.length * 3) / 4) - padding);
+  }
+
+  function attributeBytes(row) {
+    const name = row.querySelector("[name=attribute_name]").value.trim();
+    const value = row.querySelector("[name=attribute_value]").value;
+    if (!name && !value) return 0;
+    const type = row.querySelector("[name=attribute_type]").value;
+    const custom = row.querySelector("[name=attribute_custom]").value.trim();
+    const dataType = custom ? type + "." + custom : type;
+    const valueBytes = type === "Binary" ? base64Bytes(value) : bytes(value);
+    return bytes(name) + bytes(dataType) + valueBytes;
+  }
+
+  function jsonMode(form) {
+    const checked = form.querySelector("[name=body_format]:checked");
+    return checked && checked.value === "json";
+  }
+
+  function refresh(form) {
+    if (!form) return;
+    const body = form.querySelector("[name=body]");
+    let size = bytes(body.value);
+    form.querySelectorAll(".attribute-row").forEach((row) => (size += attributeBytes(row)));
+    const max = parseInt(form.dataset.maxSize, 10);
+    const counter = form.querySelector("[data-size]");
+    if (counter) {
+      counter.textContent = size.toLocaleString("en");
+      form.querySelector("#message-size").classList.toggle("over-limit", size > max);
+    }
+    const rejected = body.value.match(INVALID_CHARACTER);
+    const chars = form.querySelector("#body-characters");
+    if (chars) {
+      chars.textContent = rejected
+        ? "SQS does not accept U+" + rejected[0].codePointAt(0).toString(16).toUpperCase().padStart(4, "0") +
+          " at position " + (rejected.index + 1) + "."
+        : "";
+    }
+    const status = form.querySelector("#json-status");
+    const json = jsonMode(form);
+    body.classList.toggle("json", json);
+    form.querySelector("[data-format-json]").hidden = !json;
+    if (status) {
+      status.textContent = "";
+      status.classList.remove("error-text");
+      if (json && body.value.trim()) {
+        try {
+          JSON.parse(body.value);
+          status.textContent = "Valid JSON";
+        } catch (error) {
+          status.textContent = "Not valid JSON: " + error.message;
+          status.classList.add("error-text");
+        }
+      }
+    }
+    const rows = form.querySelectorAll(".attribute-row").length;
+    form.querySelector("[data-add-attribute]").disabled = rows >= MAX_ATTRIBUTES;
+  }
+
+  document.addEventListener("input", (event) => refresh(event.target.closest("#send-form")));
+  document.addEventListener("change", (event) => {
+    refresh(event.target.closest("#send-form"));
+    if (event.target.matches("[data-select-all]")) {
+      const form = event.target.closest("form");
+      form.querySelectorAll("[name=selected]").forEach((box) => (box.checked = event.target.checked));
+    }
+  });
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button");
+    if (!button) return;
+    const form = button.closest("#send-form");
+    if (button.matches("[data-format-json]") && form) {
+      const body = form.querySelector("[name=body]");
+      try {
+        body.value = JSON.stringify(JSON.parse(body.value), null, 2);
+      } catch (error) {
+        // refresh() shows why it is not JSON
+      }
+      refresh(form);
+    } else if (button.matches("[data-add-attribute]") && form) {
+      const rows = form.querySelector("#attribute-rows");
+      if (rows.children.length < MAX_ATTRIBUTES) {
+        const template = form.querySelector("#attribute-row-template");
+        const row = template.content.firstElementChild.cloneNode(true);
+        rows.appendChild(row);
+        row.querySelector("[name=attribute_name]").focus();
+      }
+      refresh(form);
+    } else if (button.matches("[data-remove-attribute]") && form) {
+      const rows = form.querySelector("#attribute-rows");
+      const row = button.closest(".attribute-row");
+      if (rows.children.length > 1) {
+        row.remove();
+      } else {
+        row.querySelectorAll("input").forEach((input) => (input.value = ""));
+        row.querySelector(".errorlist")?.remove();
+      }
+      refresh(form);
+    } else if (button.matches("[data-copy]")) {
+      const source = document.getElementById(button.dataset.copy);
+      if (source && navigator.clipboard) {
+        navigator.clipboard.writeText(source.textContent).then(
+          () => (button.textContent = "Copied"),
+          () => (button.textContent = "Copy failed"),
+        );
+      }
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", () => refresh(document.querySelector("#send-form")));
+  refresh(document.querySelector("#send-form"));
+})();

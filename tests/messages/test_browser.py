@@ -1,0 +1,110 @@
+"""A person sends a JSON message with attributes, polls it, opens it and deletes it, in Chromium."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import visible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = os.environ.get("SCREENSHOT_DIR", "")
+
+
+def test_send_poll_open_and_delete_a_json_message(
+    page, login, live_server, operator_user, profile, raw_sqs, standard_url
+):
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/orders/messages/")
+
+    page.get_by_label("JSON").check()
+    body = page.get_by_label("Message body")
+    body.fill('{"order":{"id":42,"items":["book","pen"]}}')
+    expect(page.locator("#json-status")).to_have_text("Valid JSON")
+    page.get_by_role("button", name="Format JSON").click()
+    expect(body).to_have_value(
+        '{\n  "order": {\n    "id": 42,\n    "items": [\n      "book",\n      "pen"\n    ]\n  }\n}'
+    )
+
+    page.get_by_label("Attribute name").first.fill("event")
+    page.get_by_label("Attribute value").first.fill("order-created")
+    page.get_by_role("button", name="Add attribute").click()
+    page.get_by_label("Attribute name").nth(1).fill("amount")
+    page.get_by_label("Attribute type").nth(1).select_option("Number")
+    page.get_by_label("Attribute value").nth(1).fill("12.5")
+    size = len(body.input_value().encode()) + len("eventString" + "order-created")
+    size += len("amountNumber12.5")
+    expect(page.locator("#message-size [data-size]")).to_have_text(f"{size:,}")
+
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_role("status").filter(has_text="Message sent")).to_be_visible()
+    expect(page.locator("#queue-counts")).to_contain_text("Messages available1")
+
+    page.get_by_role("button", name="Poll for messages").click()
+    expect(page.get_by_text("1 message received and released")).to_be_visible()
+    page.locator(".message-details summary").first.click()
+    pretty = page.locator("pre.message-body").first
+    expect(pretty).to_contain_text('"items": [\n      "book",')
+    expect(page.locator(".message-full")).to_contain_text("order-created")
+    expect(page.locator(".message-full")).to_contain_text("Number")
+    expect(page.locator(".message-full")).to_contain_text("ApproximateReceiveCount")
+    page.get_by_role("button", name="Copy body").click()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, "messages.png"), full_page=True)
+
+    page.get_by_label("Select message", exact=False).first.check()
+    page.get_by_role("button", name="Delete selected").click()
+    expect(page.get_by_text("Deleted 1 message.")).to_be_visible()
+    expect(page.locator(".message-table tbody")).to_have_count(0)
+    expect(page.locator("#queue-counts")).to_contain_text("Messages available0")
+
+    assert visible(raw_sqs, standard_url) == 0
+    assert not raw_sqs.receive_message(QueueUrl=standard_url).get("Messages")
+    assert not [text for text in console if "Content Security Policy" in text], console
+
+
+def test_bad_input_is_explained_as_you_type_and_by_the_field(
+    page, login, live_server, operator_user, profile, raw_sqs, standard_url
+):
+    raw_sqs.set_queue_attributes(QueueUrl=standard_url, Attributes={"MaximumMessageSize": "1024"})
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/orders/messages/")
+    body = page.get_by_label("Message body")
+    body.fill("bell \x07 here")
+    expect(page.locator("#body-characters")).to_have_text(
+        "SQS does not accept U+0007 at position 6."
+    )
+    body.fill("x" * 1100)
+    expect(page.locator("#message-size")).to_have_class("message-size over-limit")
+    page.get_by_label("Attribute name").first.fill("AWS.trace")
+    page.get_by_label("Attribute value").first.fill("1")
+    page.get_by_role("button", name="Send message").click()
+    expect(page.get_by_text("this queue's maximum message size is 1,024 bytes")).to_be_visible()
+    expect(page.get_by_text("reserved by AWS")).to_be_visible()
+    expect(page.get_by_label("Attribute name").first).to_have_value("AWS.trace")
+    assert visible(raw_sqs, standard_url) == 0
+
+
+def test_polling_warns_before_moving_messages_to_the_dead_letter_queue(
+    page, login, live_server, operator_user, profile, raw_sqs, redrive_url
+):
+    raw_sqs.send_message(QueueUrl=redrive_url, MessageBody="fragile")
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/retried/messages/")
+    poll = page.get_by_role("button", name="Poll for messages")
+    poll.click()
+    expect(page.get_by_text("one receive from the limit")).to_be_visible()
+    poll.click()
+    expect(page.locator("#dlq-warning")).to_contain_text("1 message at the receive limit.")
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, "dlq-warning.png"), full_page=True)
+    page.get_by_role("button", name="Poll for messages").click()
+    expect(page.get_by_text("Tick the box to poll anyway.")).to_be_visible()
+    assert visible(raw_sqs, redrive_url) == 1

@@ -1,0 +1,190 @@
+"""Polling, deleting, receiving-and-deleting and exporting through the page, over moto."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from queues.models import AuditEvent
+
+from .conftest import send, visible
+from .test_views import HTMX, url_for
+
+QUEUES = [("standard_url", "orders"), ("fifo_url", "payments.fifo")]
+
+
+@pytest.fixture
+def operator(client, operator_user):
+    client.force_login(operator_user)
+    return client
+
+
+@pytest.fixture(params=QUEUES, ids=["standard", "fifo"])
+def queue(request) -> tuple[str, str]:
+    fixture, name = request.param
+    return request.getfixturevalue(fixture), name
+
+
+def poll(client, profile, name: str, **data) -> str:
+    data = {"count": 10, "wait": 0, **data}
+    return client.post(url_for(profile, "messages-poll", name), data, headers=HTMX).content.decode()
+
+
+def selections(html: str) -> list[str]:
+    return re.findall(r'name="selected" value="([^"]+)"', html)
+
+
+def test_a_poll_shows_the_messages_and_leaves_the_visible_count_unchanged(
+    operator, profile, raw_sqs, queue
+):
+    url, name = queue
+    send(raw_sqs, url, 12)
+    html = poll(operator, profile, name, count=12)
+    assert "12 messages received and released" in html
+    assert all(f"message {i}<" in html for i in range(12))
+    assert visible(raw_sqs, url) == 12
+    event = AuditEvent.objects.get(action="peek_messages")
+    assert event.parameters["received"] == 12 and len(event.parameters["message_ids"]) == 12
+    assert "message 1" not in json.dumps(event.parameters)
+
+
+def test_an_opened_message_shows_pretty_json_attributes_and_system_attributes(
+    operator, profile, raw_sqs, standard_url
+):
+    raw_sqs.send_message(
+        QueueUrl=standard_url,
+        MessageBody='{"order":{"id":7}}',
+        MessageAttributes={"kind": {"DataType": "String", "StringValue": "order-created"}},
+    )
+    html = poll(operator, profile, "orders")
+    assert "{\n  &quot;order&quot;: {\n    &quot;id&quot;: 7\n  }\n}" in html
+    assert "order-created" in html and "ApproximateReceiveCount" in html
+    assert 'data-copy="body-1"' in html
+
+
+def test_deleting_two_selected_messages_removes_exactly_those(operator, profile, raw_sqs, queue):
+    url, name = queue
+    send(raw_sqs, url, 5)
+    picked = selections(poll(operator, profile, name))
+    assert len(picked) == 5
+    html = operator.post(
+        url_for(profile, "messages-delete", name),
+        {"selected": [picked[0], picked[3]]},
+        headers=HTMX,
+    ).content.decode()
+    assert "Deleted 2 messages." in html
+    deleted = {picked[0].split()[0], picked[3].split()[0]}
+    assert all(f'hx-swap-oob="delete:#message-{i}"' in html for i in deleted)
+    remaining = raw_sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    assert {m["MessageId"] for m in remaining} == {p.split()[0] for p in picked} - deleted
+    event = AuditEvent.objects.get(action="delete_messages")
+    assert sorted(event.parameters["message_ids"]) == sorted(deleted)
+
+
+def test_a_row_delete_button_deletes_only_that_message_even_with_others_ticked(
+    operator, profile, raw_sqs, standard_url
+):
+    send(raw_sqs, standard_url, 3)
+    picked = selections(poll(operator, profile, "orders"))
+    operator.post(
+        url_for(profile, "messages-delete", "orders"),
+        {"selected": picked, "only": picked[1]},
+        headers=HTMX,
+    )
+    assert visible(raw_sqs, standard_url) == 2
+
+
+def test_deleting_nothing_selected_says_so(operator, profile, raw_sqs, standard_url):
+    send(raw_sqs, standard_url, 1)
+    html = operator.post(
+        url_for(profile, "messages-delete", "orders"), {}, headers=HTMX
+    ).content.decode()
+    assert "Select at least one message to delete." in html
+    assert visible(raw_sqs, standard_url) == 1
+
+
+def test_a_stale_receipt_handle_is_explained_with_a_poll_again_button(
+    operator, profile, raw_sqs, standard_url
+):
+    send(raw_sqs, standard_url, 1)
+    picked = selections(poll(operator, profile, "orders"))
+    raw_sqs.purge_queue(QueueUrl=standard_url)
+    html = operator.post(
+        url_for(profile, "messages-delete", "orders"), {"selected": picked}, headers=HTMX
+    ).content.decode()
+    assert "could not be deleted" in html and "no longer valid" in html
+    assert ">Poll again</button>" in html
+
+
+def test_receive_counts_show_against_max_receive_count_and_the_limit_warns(
+    operator, profile, raw_sqs, redrive_url
+):
+    send(raw_sqs, redrive_url, 1)
+    first = poll(operator, profile, "retried")
+    assert "1 of 2" in first and "one receive from the limit" in first
+    assert "moves a message to the dead-letter queue <strong>orders-dlq</strong>" in first
+    second = poll(operator, profile, "retried", at_limit=0)
+    assert "2 of 2" in second and "next receive moves it to the DLQ" in second
+    assert "1 message at the receive limit." in second
+    assert 'name="at_limit" value="1"' in second
+
+    refused = poll(operator, profile, "retried", at_limit=1)
+    assert "Polling again moves it to the dead-letter queue" in refused
+    assert visible(raw_sqs, redrive_url) == 1
+
+    poll(operator, profile, "retried", at_limit=1, move_to_dlq_ok="on")
+    dlq = raw_sqs.get_queue_url(QueueName="orders-dlq")["QueueUrl"]
+    assert visible(raw_sqs, redrive_url) == 0 and visible(raw_sqs, dlq) == 1
+
+
+def test_receive_and_delete_needs_the_confirmation(operator, profile, raw_sqs, queue):
+    url, name = queue
+    send(raw_sqs, url, 4)
+    refused = operator.post(
+        url_for(profile, "messages-consume", name), {"count": 2, "wait": 0}, headers=HTMX
+    ).content.decode()
+    assert "Tick the box to confirm" in refused
+    assert visible(raw_sqs, url) == 4
+    html = operator.post(
+        url_for(profile, "messages-consume", name),
+        {"count": 2, "wait": 0, "confirm": "on"},
+        headers=HTMX,
+    ).content.decode()
+    assert "Received and deleted 2 messages" in html
+    assert visible(raw_sqs, url) == 2
+    assert AuditEvent.objects.get(action="consume_messages").parameters["deleted"] == 2
+
+
+def test_export_downloads_a_fresh_peek_as_ndjson(operator, profile, raw_sqs, standard_url):
+    raw_sqs.send_message(
+        QueueUrl=standard_url,
+        MessageBody="first",
+        MessageAttributes={"n": {"DataType": "Number", "StringValue": "3"}},
+    )
+    raw_sqs.send_message(QueueUrl=standard_url, MessageBody="second")
+    response = operator.post(
+        url_for(profile, "messages-export", "orders"), {"count": 10, "wait": 0}
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="orders-messages.ndjson"'
+    lines = [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
+    assert sorted(line["Body"] for line in lines) == ["first", "second"]
+    first = next(line for line in lines if line["Body"] == "first")
+    assert first["MessageAttributes"] == {"n": {"DataType": "Number", "StringValue": "3"}}
+    assert "SentTimestamp" in first["Attributes"]
+    assert visible(raw_sqs, standard_url) == 2
+    assert AuditEvent.objects.get(action="export_messages").parameters["received"] == 2
+
+
+def test_a_poll_without_javascript_renders_the_whole_page(operator, profile, raw_sqs, standard_url):
+    send(raw_sqs, standard_url, 1)
+    html = operator.post(
+        url_for(profile, "messages-poll", "orders"), {"count": 1, "wait": 0}
+    ).content.decode()
+    assert "<html" in html and "message 0" in html and "Send message" in html
+
+
+def test_a_long_poll_on_an_empty_queue_says_nothing_arrived(operator, profile, standard_url):
+    html = poll(operator, profile, "orders", wait=1)
+    assert "No messages were received: the queue is empty" in html
