@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from .credentials import sqs_for
 from .models import AwsProfile
 from .regions import is_region_name
-from .services import SqsService
+from .services import Queue, QueueNotFound, SqsService
 
 SESSION_KEY = "sqsadmin.workspace"
+
+
+# A queue's URL never changes for a name, account and region.
+QUEUE_URL_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,30 @@ class Workspace:
     @property
     def sqs(self) -> SqsService:
         return sqs_for(self.profile, self.region)
+
+    def _url_key(self, name: str) -> str:
+        return f"sqsadmin:queue-url:{self.profile.pk}:{self.profile.version}:{self.region}:{name}"
+
+    def queue_url(self, name: str) -> str:
+        """The queue's URL, remembered so that each page and action saves a GetQueueUrl call.
+        A queue deleted since fails at its next call and is forgotten there (see `queue`)."""
+        key = self._url_key(name)
+        url = cache.get(key)
+        if url is None:
+            url = self.sqs.get_queue_url(name)
+            cache.set(key, url, QUEUE_URL_SECONDS)
+        return url
+
+    def queue(self, name: str, url: str | None = None) -> Queue:
+        """The queue with fresh attributes (GetQueueAttributes only, once its URL is known)."""
+        try:
+            return self.sqs.get_queue_by_url(url or self.queue_url(name))
+        except QueueNotFound:
+            self.forget_queue_url(name)
+            raise
+
+    def forget_queue_url(self, name: str) -> None:
+        cache.delete(self._url_key(name))
 
 
 def enter(request: HttpRequest, profile_slug: str, region: str) -> Workspace:

@@ -134,6 +134,29 @@ FORMS = [
         "queues:queue-delete", "operator", ("confirm_name",), {"confirm_name": not_the_queue_name}
     ),
     Form(
+        "queues:messages-send",
+        "operator",
+        (
+            "body",
+            "body_format",
+            "delay_seconds",
+            "copies",
+            "attribute_name",
+            "attribute_type",
+            "attribute_custom",
+            "attribute_value",
+        ),
+        {"copies": not_an_int_in(1, 100)},
+    ),
+    Form("queues:messages-poll", "operator", ("count", "wait"), {"count": not_an_int_in(1, 100)}),
+    Form(
+        "queues:messages-consume",
+        "operator",
+        ("count", "wait", "confirm"),
+        {"wait": not_an_int_in(0, 20)},
+    ),
+    Form("queues:messages-delete", "operator", ("selected", "only"), {"selected": junk}),
+    Form(
         "queues:profile-delete",
         "admin",
         ("confirm_name",),

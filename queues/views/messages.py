@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
@@ -24,7 +23,6 @@ from ..services.types import redrive_limit
 from ..workspace import Workspace
 
 TEMPLATE = "messages/messages.html"
-QUEUE_URL_SECONDS = 3600
 COUNTS_CHANGED = "countsChanged"
 
 
@@ -54,30 +52,6 @@ def _page_context(queue: Queue, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _url_key(current: Workspace, name: str) -> str:
-    profile = current.profile
-    return f"sqsadmin:queue-url:{profile.pk}:{profile.version}:{current.region}:{name}"
-
-
-def _queue_url(current: Workspace, name: str) -> str:
-    """A queue's URL never changes for a name, account and region: remember it and save every
-    action a GetQueueUrl call. A queue deleted since fails at the next call and is forgotten."""
-    key = _url_key(current, name)
-    url = cache.get(key)
-    if url is None:
-        url = current.sqs.get_queue_url(name)
-        cache.set(key, url, QUEUE_URL_SECONDS)
-    return url
-
-
-def _load_queue(current: Workspace, name: str, url: str | None = None) -> Queue:
-    try:
-        return current.sqs.get_queue_by_url(url or _queue_url(current, name))
-    except QueueNotFound:
-        cache.delete(_url_key(current, name))
-        raise
-
-
 def _queue_for_action(current: Workspace, name: str) -> tuple[Queue, str]:
     """The queue with fresh attributes, or a stand-in and the error to show at the panel's top.
 
@@ -85,7 +59,7 @@ def _queue_for_action(current: Workspace, name: str) -> tuple[Queue, str]:
     endpoint is down.
     """
     try:
-        return _load_queue(current, name), ""
+        return current.queue(name), ""
     except SqsError as error:
         return Queue(name=name, url="", attributes={}), str(error)
 
@@ -99,7 +73,7 @@ def _flag(messages: tuple[Message, ...], limit: int | None) -> int:
 def messages_page(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     current = workspace.enter(request, profile, region)
     try:
-        found = _load_queue(current, queue)
+        found = current.queue(queue)
     except QueueNotFound as error:
         raise Http404(str(error)) from None
     except SqsError as error:
@@ -170,7 +144,7 @@ def counts(request: HttpRequest, profile: str, region: str, queue: str) -> HttpR
     """The counts strip, reloaded by the page after a send, delete or receive-and-delete."""
     current = workspace.enter(request, profile, region)
     try:
-        found = _load_queue(current, queue)
+        found = current.queue(queue)
     except SqsError:
         return HttpResponse(status=204)
     return render(request, f"{TEMPLATE}#queue-counts", _queue_context(found))
@@ -191,13 +165,13 @@ def poll(request: HttpRequest, profile: str, region: str, queue: str) -> HttpRes
     current = workspace.enter(request, profile, region)
     context: dict[str, Any] = {}
     try:
-        url = _queue_url(current, queue)
+        url = current.queue_url(queue)
     except SqsError as error:
         found = Queue(name=queue, url="", attributes={})
         context.update(poll_form=PollForm(request.POST), poll_error=str(error))
         return _poll_response(request, found, context)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        loading = pool.submit(_load_queue, current, queue, url)
+        loading = pool.submit(current.queue, queue, url)
         early = PollForm(request.POST)
         peeked = None
         if early.is_valid() and not early.messages_at_limit_claimed:
@@ -272,7 +246,7 @@ def delete(request: HttpRequest, profile: str, region: str, queue: str) -> HttpR
         ids = [message_id for message_id, _ in chosen]
         try:
             with audit.recorded(request, "delete_messages", queue=queue, message_ids=ids) as e:
-                url = _queue_url(current, queue)
+                url = current.queue_url(queue)
                 results = current.sqs.delete_messages(url, [handle for _, handle in chosen])
                 failed = [r for r in results if not r.ok]
                 e.parameters["failed"] = len(failed)
@@ -281,7 +255,7 @@ def delete(request: HttpRequest, profile: str, region: str, queue: str) -> HttpR
                     e.error = failed[0].error
         except SqsError as failure:
             if isinstance(failure, QueueNotFound):
-                cache.delete(_url_key(current, queue))
+                current.forget_queue_url(queue)
             context["delete_error"] = str(failure)
         else:
             context["deleted_ids"] = [

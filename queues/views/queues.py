@@ -226,7 +226,7 @@ def get_queue_or_404(current: workspace.Workspace, name: str) -> Queue:
     if name_problem(name, fifo=fifo):
         raise Http404(f"{name!r} is not a queue name: {name_problem(name, fifo=fifo)}")
     try:
-        return current.sqs.get_queue(name)
+        return current.queue(name)
     except QueueNotFound as error:
         raise Http404(str(error)) from None
 
@@ -526,6 +526,7 @@ def queue_delete(request: HttpRequest, profile: str, region: str, queue: str) ->
     try:
         with audit.recorded(request, "delete_queue", queue=found.name):
             current.sqs.delete_queue(found.url)
+        current.forget_queue_url(found.name)
     except SqsError as error:
         context["error"] = str(error)
         return render(request, "queues/queue_delete.html", context, status=400)

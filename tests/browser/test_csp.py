@@ -16,6 +16,8 @@ PAGES = [
     f"{WORKSPACE}/queues/orders/edit/",
     f"{WORKSPACE}/queues/orders/purge/",
     f"{WORKSPACE}/queues/orders/delete/",
+    f"{WORKSPACE}/queues/orders/messages/",
+    f"{WORKSPACE}/queues/payments.fifo/messages/",
     "/audit/",
     "/profiles/",
     "/profiles/new/",
