@@ -8,6 +8,7 @@ concurrency, for the same time. RSS is each gunicorn worker's peak resident memo
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import re
@@ -139,10 +140,16 @@ def list_page_calls(sqs, queue: str) -> None:
 
 
 def detail_page_calls(sqs, queue: str) -> None:
-    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+    # The dashboard remembers queue URLs, so a detail page costs these three calls.
+    url = _queue_url(sqs, queue)
     sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
     sqs.list_queue_tags(QueueUrl=url)
     sqs.list_dead_letter_source_queues(QueueUrl=url)
+
+
+@functools.cache
+def _queue_url(sqs, queue: str) -> str:
+    return sqs.get_queue_url(QueueName=queue)["QueueUrl"]
 
 
 FLOORS: dict[str, Callable] = {"list": list_page_calls, "detail": detail_page_calls}
