@@ -1,6 +1,7 @@
 """What every benchmark needs, started once per run.
 
-- an SQS server on 127.0.0.1 (moto's ThreadedMotoServer),
+- an SQS server on 127.0.0.1: moto's server in a process of its own, so that neither the
+  dashboard nor the boto3 floor shares its interpreter lock with the server,
 - the dashboard served over real HTTP by a threaded WSGI server with DEBUG off, on a scratch
   SQLite database, with a signed-in `requests` session,
 - a plain boto3 client against the same SQS server: the floor every figure is compared with.
@@ -10,11 +11,16 @@ Timings take the best of a few repeats so one hiccup on a 2-core machine does no
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,21 +67,27 @@ class Bench:
         os.environ["SECURE_HTTPS"] = "false"
         os.environ["STATIC_ROOT"] = str(Path(self._tmp.name) / "static")
         os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+        os.environ.setdefault("LOG_LEVEL", "WARNING")  # no audit line per benchmarked send
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sqsadmin.settings")
         import django
 
         django.setup()
         from django.contrib.auth.models import User
         from django.core.management import call_command
-        from moto.server import ThreadedMotoServer
 
         from queues.models import AwsProfile
 
         call_command("migrate", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        self._sqs_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self._sqs_server.start()
-        self.sqs_endpoint = f"http://127.0.0.1:{self._sqs_server.get_host_and_port()[1]}"
+        self._processes = contextlib.ExitStack()
+        port = free_port()
+        self.sqs_endpoint = f"http://127.0.0.1:{port}"
+        self._processes.enter_context(
+            server_process(
+                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                f"{self.sqs_endpoint}/moto-api/",
+            )
+        )
         self.profile = AwsProfile.objects.create(
             name="Bench",
             slug="bench",
@@ -130,8 +142,46 @@ class Bench:
 
     def close(self) -> None:
         self._web.shutdown()
-        self._sqs_server.stop()
+        self._processes.close()
         self._tmp.cleanup()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def server_process(args: list[str], ready_url: str, env: dict | None = None) -> Iterator[int]:
+    """Start a server process, wait until it answers, and stop it by its PID afterwards."""
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in finally; a pipe nobody reads would block the server)
+    process = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"{args[0]} exited: {log.read()[-2000:]}")
+            try:
+                requests.get(ready_url, timeout=2)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{args[0]} did not answer on {ready_url}") from None
+                time.sleep(0.2)
+        yield process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if os.environ.get("LOAD_DEBUG"):
+            log.seek(0)
+            print(log.read()[-5000:], file=sys.stderr)
+        log.close()
 
 
 def print_table(title: str, rows: list[Row]) -> None:

@@ -13,21 +13,18 @@ import multiprocessing
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
 import requests
 
-from bench.harness import REGION, Bench
+from bench.harness import REGION, Bench, free_port, server_process
 
 TITLE = "Load: gunicorn 2 workers x 4 threads, wrk 32 connections, moto in its own process"
 SECONDS = int(os.environ.get("LOAD_SECONDS", "20"))
@@ -59,44 +56,6 @@ def print_table(title: str, rows: list[LoadRow]) -> None:
             f"{row.label:<44} {row.requests_per_s:>8.0f} {row.p50_ms:>7.1f}ms "
             f"{row.p99_ms:>7.1f}ms {row.errors:>7} {row.rss_mb:>14}  {row.target}"
         )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def _server(args: list[str], ready_url: str, env: dict | None = None) -> Iterator[int]:
-    """Start a server process, wait until it answers, and stop it by its PID afterwards."""
-    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in finally; a pipe nobody reads would block the server)
-    process = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"{args[0]} exited: {log.read()[-2000:]}")
-            try:
-                requests.get(ready_url, timeout=2)
-                break
-            except requests.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{args[0]} did not answer on {ready_url}") from None
-                time.sleep(0.2)
-        yield process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if os.environ.get("LOAD_DEBUG"):
-            log.seek(0)
-            print(log.read()[-5000:], file=sys.stderr)
-        log.close()
 
 
 def _sqs_client(endpoint: str):
@@ -256,25 +215,21 @@ def _peak_rss_mb(master_pid: int) -> list[float]:
 def run(bench: Bench) -> list[LoadRow]:
     if shutil.which(WRK) is None:
         raise SystemExit("The load run needs wrk: apt-get install -y wrk (make bench does it).")
-    from queues.models import AwsProfile
-
-    sqs_port, web_port = _free_port(), _free_port()
-    endpoint = f"http://127.0.0.1:{sqs_port}"
-    base = f"http://127.0.0.1:{web_port}"
+    base = f"http://127.0.0.1:{free_port()}"
     python = Path(sys.executable)
     env = {
         **os.environ,
         "LOG_LEVEL": "WARNING",
         "SECURE_HTTPS": "false",
         "DEBUG": "false",
+        # As `make serve` runs it: two malloc arenas, not one per thread, keep threaded RSS flat.
         "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),
     }
-    moto = [str(python), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(sqs_port)]
     gunicorn = [
         str(python.with_name("gunicorn")),
         "sqsadmin.wsgi",
         "--bind",
-        f"127.0.0.1:{web_port}",
+        base.removeprefix("http://"),
         "--workers",
         str(WORKERS),
         "--threads",
@@ -282,44 +237,29 @@ def run(bench: Bench) -> list[LoadRow]:
         "--timeout",
         "60",
     ]
+    queue = _seed(bench.sqs_endpoint)
+    cookie = f"Cookie: sessionid={bench.http.cookies['sessionid']}"
+    workspace = f"{base}/p/{bench.profile.slug}/{REGION}/queues"
+    pages = {"list": f"{workspace}/", "detail": f"{workspace}/{queue}/"}
+    targets = {"list": "", "detail": "p99 < 100 ms"}
     rows: list[LoadRow] = []
-    with _server(moto, f"{endpoint}/moto-api/"):
-        queue = _seed(endpoint)
-        AwsProfile.objects.update_or_create(
-            slug="load",
-            defaults={
-                "name": "Load",
-                "region": REGION,
-                "endpoint_url": endpoint,
-                "access_key_id": "AKIALOAD",
-                "secret_access_key": "load-secret",
-            },
-        )
-        cookie = f"Cookie: sessionid={bench.http.cookies['sessionid']}"
-        pages = {
-            "list": f"{base}/p/load/{REGION}/queues/",
-            "detail": f"{base}/p/load/{REGION}/queues/{queue}/",
-        }
-        targets = {"list": "", "detail": "p99 < 100 ms"}
-        with _server(gunicorn, f"{base}/healthz", env=env) as master:
-            for page, url in pages.items():
-                check = requests.get(url, headers={"Cookie": cookie[8:]}, timeout=30)
-                if check.status_code != 200 or queue not in check.text:
-                    raise RuntimeError(
-                        f"{url} answered {check.status_code}; the load run needs 200"
-                    )
-                rps, p50, p99, errors = _wrk(url, cookie)
-                rss = _peak_rss_mb(master)
-                rows.append(
-                    LoadRow(
-                        f"dashboard: {page} page",
-                        rps,
-                        p50,
-                        p99,
-                        errors,
-                        "/".join(f"{mb:.0f}" for mb in rss) + " MB",
-                        ", ".join(filter(None, [targets[page], "RSS < 120 MB"])),
-                    )
+    with server_process(gunicorn, f"{base}/healthz", env=env) as master:
+        for page, url in pages.items():
+            check = requests.get(url, headers={"Cookie": cookie[8:]}, timeout=30)
+            if check.status_code != 200 or queue not in check.text:
+                raise RuntimeError(f"{url} answered {check.status_code}; the load run needs 200")
+            rps, p50, p99, errors = _wrk(url, cookie)
+            rss = _peak_rss_mb(master)
+            rows.append(
+                LoadRow(
+                    f"dashboard: {page} page",
+                    rps,
+                    p50,
+                    p99,
+                    errors,
+                    "/".join(f"{mb:.0f}" for mb in rss) + " MB",
+                    ", ".join(filter(None, [targets[page], "RSS < 120 MB"])),
                 )
-                rows.append(_floor(endpoint, page, queue))
+            )
+            rows.append(_floor(bench.sqs_endpoint, page, queue))
     return rows

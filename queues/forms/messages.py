@@ -299,13 +299,18 @@ class SendMessageForm(forms.Form):
         return messages
 
 
-class PollForm(forms.Form):
+class ReceiveForm(forms.Form):
+    """How many messages to receive (1-100, over several calls) and how long to wait (0-20 s)."""
+
     count = forms.IntegerField(
         label="Maximum messages", min_value=1, max_value=100, initial=10, help_text="1-100"
     )
     wait = forms.IntegerField(
         label="Poll duration", min_value=0, max_value=20, initial=0, help_text="Seconds, 0-20"
     )
+
+
+class PollForm(ReceiveForm):
     at_limit = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     move_to_dlq_ok = forms.BooleanField(
         label="Poll anyway: I understand those messages will move to the dead-letter queue",
@@ -346,14 +351,12 @@ class PollForm(forms.Form):
         return cleaned
 
 
-class ConsumeForm(forms.Form):
-    count = forms.IntegerField(
-        label="Maximum messages", min_value=1, max_value=100, initial=1, help_text="1-100"
-    )
-    wait = forms.IntegerField(
-        label="Poll duration", min_value=0, max_value=20, initial=0, help_text="Seconds, 0-20"
-    )
+class ConsumeForm(ReceiveForm):
     confirm = forms.BooleanField(
         label="I understand the received messages are deleted from the queue for good",
         error_messages={"required": "Tick the box to confirm: this deletes the messages."},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["count"].initial = 1  # consuming deletes: one message unless asked for more
