@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import wraps
+from html import escape
 from urllib.parse import urlencode
 
 from django import forms
@@ -18,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .. import audit, workspace
@@ -88,6 +90,26 @@ class Chunk:
     rows: list[Row]
     query: str
     loaded: bool
+    placeholders: str = ""  # the first paint's rows, pre-rendered (see placeholder_rows)
+
+
+# A first-paint row: name, link and type, counts still loading. Built with str.format and the
+# standard library's escape rather than a template loop (or format_html, whose lazy-aware escaping
+# costs more than the rest of the page), so 1,000 rows add milliseconds, not tens of them.
+_PLACEHOLDER_ROW = (
+    '\n<tr data-queue="{0}"><td><a href="{1}{0}/">{0}</a></td><td>{2}</td>'
+    '<td class="num pending" colspan="3">loading…</td><td></td>{3}</tr>'
+)
+
+
+def placeholder_rows(rows: list[Row], detail_prefix: str, with_tags: bool) -> str:
+    prefix, tags_cell = escape(detail_prefix), "<td></td>" if with_tags else ""
+    return mark_safe(
+        "".join(
+            _PLACEHOLDER_ROW.format(escape(r.name), prefix, escape(r.type_label), tags_cell)
+            for r in rows
+        )
+    )
 
 
 def _url_base(url: str) -> str:
@@ -164,15 +186,20 @@ def queue_list(request: HttpRequest, profile: str, region: str) -> HttpResponse:
         context["error"] = str(error)
     else:
         urls = tuple(sorted(page.urls, key=lambda url: url.rsplit("/", 1)[-1]))
-        context.update(
-            chunks=[
+        detail_prefix = context["detail_prefix"]
+        chunks = []
+        for chunk in _chunked(urls):
+            rows = [Row.placeholder(url) for url in chunk]
+            chunks.append(
                 Chunk(
-                    rows=[Row.placeholder(url) for url in chunk],
+                    rows=rows,
                     query=_chunk_query(chunk, with_tags),
                     loaded=False,
+                    placeholders=placeholder_rows(rows, detail_prefix, with_tags),
                 )
-                for chunk in _chunked(urls)
-            ],
+            )
+        context.update(
+            chunks=chunks,
             queue_count=len(urls),
             next_token=page.next_token,
         )

@@ -117,3 +117,11 @@ def test_a_prefix_with_no_match_says_how_to_get_out(client, operator_user, profi
     html = client.get(queue_url_for("queue-list", profile), {"prefix": "zz"}).content.decode()
     assert "No queue name starts with <strong>zz</strong>" in html
     assert "Clear the filter" in html and "create a queue" in html
+
+
+def test_first_paint_rows_escape_what_they_show():
+    from queues.views.queues import Row, placeholder_rows
+
+    html = placeholder_rows([Row('a"<b>', "Standard")], "/p/x/us-east-1/queues/", with_tags=True)
+    assert "<b>" not in html and "&lt;b&gt;" in html and "a&quot;" in html
+    assert html.count("<td></td>") == 2  # the created cell and the tags cell
