@@ -25,6 +25,9 @@ PAGES = [
     "/profiles/local-demo/delete/",
     "/p/local-demo/us-east-1/queues/no-such-queue-anywhere/",
     "/no-such-page/",
+    "/admin/",
+    "/admin/auth/user/",
+    "/admin/auth/user/add/",
 ]
 
 REPORT_VIOLATIONS = """
@@ -51,7 +54,8 @@ def test_every_page_runs_its_scripts_without_a_csp_violation(
         violations = page.evaluate("window.__cspViolations")
         if violations:
             problems.append(f"{path}: {violations}")
-        if not page.evaluate("typeof window.htmx === 'object'"):
+        # Django's admin (users and groups) has its own scripts, no htmx; its policy is checked.
+        if not path.startswith("/admin/") and not page.evaluate("typeof window.htmx === 'object'"):
             problems.append(f"{path}: htmx did not load")
         header = page.evaluate(
             "fetch(location.href).then(r => r.headers.get('content-security-policy'))"
