@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import wraps
@@ -372,14 +373,17 @@ def queue_detail(request: HttpRequest, profile: str, region: str, queue: str) ->
     current = workspace.enter(request, profile, region)
     found = get_queue_or_404(current, queue)
     problems = []
-    try:
-        tags = current.sqs.list_queue_tags(found.url)
-    except SqsError as error:
-        tags, problems = {}, [*problems, f"Tags: {error}"]
-    try:
-        sources = current.sqs.list_dead_letter_source_queues(found.url)
-    except SqsError as error:
-        sources, problems = (), [*problems, f"Dead-letter sources: {error}"]
+    # Tags and dead-letter sources are independent: read them at the same time.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        tagging = pool.submit(current.sqs.list_queue_tags, found.url)
+        try:
+            sources = current.sqs.list_dead_letter_source_queues(found.url)
+        except SqsError as error:
+            sources, problems = (), [*problems, f"Dead-letter sources: {error}"]
+        try:
+            tags = tagging.result()
+        except SqsError as error:
+            tags, problems = {}, [f"Tags: {error}", *problems]
     context = {
         **_list_context(profile, region),
         "queue": found,
