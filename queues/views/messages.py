@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
@@ -21,6 +21,7 @@ from ..roles import OPERATE, require_permission
 from ..services import Message, PeekResult, Queue, QueueNotFound, SqsError
 from ..services.types import redrive_limit
 from ..workspace import Workspace
+from .queues import get_queue_or_404
 
 TEMPLATE = "messages/messages.html"
 COUNTS_CHANGED = "countsChanged"
@@ -73,9 +74,7 @@ def _flag(messages: tuple[Message, ...], limit: int | None) -> int:
 def messages_page(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     current = workspace.enter(request, profile, region)
     try:
-        found = current.queue(queue)
-    except QueueNotFound as error:
-        raise Http404(str(error)) from None
+        found = get_queue_or_404(current, queue)
     except SqsError as error:
         return render(request, TEMPLATE, {"queue": None, "queue_name": queue, "error": str(error)})
     return render(request, TEMPLATE, _page_context(found))
