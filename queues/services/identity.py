@@ -17,7 +17,13 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from .errors import SqsError
+from .errors import (
+    DENIED_CODES,
+    EXPIRED_CODES,
+    WRONG_KEY_CODES,
+    WRONG_SECRET_CODES,
+    SqsError,
+)
 
 
 @dataclass(frozen=True)
@@ -31,29 +37,23 @@ class ConnectionCheck:
     reason: str = ""
 
 
-_WRONG_KEY = {"InvalidClientTokenId", "UnrecognizedClientException", "InvalidAccessKeyId"}
-_WRONG_SECRET = {"SignatureDoesNotMatch", "IncompleteSignature"}
-_EXPIRED = {"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"}
-_DENIED = {"AccessDenied", "AccessDeniedException", "AuthorizationError"}
-
-
 def _reason(error: Exception, stage: str) -> str:
     """Words for the failure of one stage ("STS" while signing in, "SQS" afterwards)."""
     if isinstance(error, ClientError):
         info = error.response.get("Error", {})
         code, text = info.get("Code", ""), info.get("Message") or info.get("Code", "")
         operation = error.operation_name
-        if code in _WRONG_KEY:
+        if code in WRONG_KEY_CODES:
             return f"Wrong keys: AWS does not recognise the access key ID ({text})."
-        if code in _WRONG_SECRET:
+        if code in WRONG_SECRET_CODES:
             return f"Wrong keys: the secret access key does not match the access key ({text})."
-        if code in _EXPIRED:
+        if code in EXPIRED_CODES:
             return f"Expired token: the session credentials have expired ({text})."
-        if code in _DENIED and operation in ("AssumeRole", "CreateSession"):
+        if code in DENIED_CODES and operation in ("AssumeRole", "CreateSession"):
             return f"The role could not be assumed: {text}"
-        if code in _DENIED and stage == "SQS":
+        if code in DENIED_CODES and stage == "SQS":
             return f"Access denied to SQS: the credentials work but may not list queues ({text})."
-        if code in _DENIED:
+        if code in DENIED_CODES:
             return f"Access denied: {text}"
         return f"{stage} refused the request ({code}): {text}"
     if isinstance(error, NoCredentialsError):

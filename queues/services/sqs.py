@@ -48,25 +48,6 @@ _COUNT_ATTRIBUTES = [
 # What a row of the queue list shows besides the name: counts, age and the DLQ link.
 _ROW_ATTRIBUTES = [*_COUNT_ATTRIBUTES, "CreatedTimestamp", "QueueArn", "RedrivePolicy"]
 
-# Error codes that have no modelled exception class in botocore's SQS client.
-_ACCESS_CODES = {
-    "AccessDenied",
-    "AccessDeniedException",
-    "InvalidClientTokenId",
-    "UnrecognizedClientException",
-    "SignatureDoesNotMatch",
-    "ExpiredToken",
-    "ExpiredTokenException",
-    "InvalidSecurity",
-    "KMS.AccessDeniedException",
-}
-_THROTTLE_CODES = {
-    "Throttling",
-    "ThrottlingException",
-    "RequestThrottled",
-    "RequestThrottledException",
-}
-
 
 class SqsService:
     """Wraps one boto3 SQS client (built and cached elsewhere) for one account and region."""
@@ -128,21 +109,19 @@ class SqsService:
         info = error.response.get("Error", {})
         code = info.get("Code", "")
         text = info.get("Message") or code
-        if code in _ACCESS_CODES:
-            if code.startswith("Expired"):
-                return errors.AccessDenied(
-                    f"The profile's credentials have expired: {text}", code=code
-                )
-            if code in {"InvalidClientTokenId", "UnrecognizedClientException"}:
-                return errors.AccessDenied(
-                    f"AWS does not recognise the profile's access key: {text}", code=code
-                )
-            if code == "SignatureDoesNotMatch":
-                return errors.AccessDenied(
-                    f"The profile's secret access key is wrong: {text}", code=code
-                )
+        if code in errors.EXPIRED_CODES:
+            return errors.AccessDenied(f"The profile's credentials have expired: {text}", code=code)
+        if code in errors.WRONG_KEY_CODES:
+            return errors.AccessDenied(
+                f"AWS does not recognise the profile's access key: {text}", code=code
+            )
+        if code in errors.WRONG_SECRET_CODES:
+            return errors.AccessDenied(
+                f"The profile's secret access key is wrong: {text}", code=code
+            )
+        if code in errors.DENIED_CODES:
             return errors.AccessDenied(f"Access denied: {text}", code=code)
-        if code in _THROTTLE_CODES:
+        if code in errors.THROTTLE_CODES:
             return errors.Throttled(
                 f"SQS is throttling requests; wait a moment and try again. ({text})", code=code
             )
