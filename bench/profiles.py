@@ -19,8 +19,8 @@ def _raw_session(bench: Bench) -> boto3.Session:
 
 
 def run(bench: Bench) -> list[Row]:
-    from queues import credentials
     from queues.models import AuthMode, AwsProfile
+    from queues.profiles import credentials
 
     bench.raw_sqs.create_queue(QueueName="bench-profiles")
     role = AwsProfile.objects.create(

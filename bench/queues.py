@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from html import unescape
 
 from bench.harness import Bench, Row, best_of
-from queues.services.sqs import _ROW_ATTRIBUTES
-from queues.views.queues import COUNT_CONCURRENCY
+from queues.console.views.queue_list import COUNT_CONCURRENCY
+from queues.sqs.queues import ROW_ATTRIBUTES as _ROW_ATTRIBUTES
 
 TITLE = "Queue list: 1,000 queues with counts (moto server, dashboard over HTTP)"
 

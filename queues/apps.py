@@ -8,4 +8,4 @@ class QueuesConfig(AppConfig):
     verbose_name = "SQS queues"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from .accounts import signals  # noqa: F401

@@ -1,23 +1,15 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from queues.forms.auth import ThrottledAuthenticationForm
-from queues.views import audit, core
+from queues.console.views.home import healthz
 
 urlpatterns = [
-    path("", core.home, name="home"),
-    path("switch/", core.switch, name="switch"),
-    path("healthz", core.healthz, name="healthz"),
-    path("audit/", audit.audit_log, name="audit"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=ThrottledAuthenticationForm),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("queues.accounts.urls")),
+    path("profiles/", include("queues.profiles.urls")),
+    path("audit/", include("queues.audit.urls")),
     path("admin/", admin.site.urls),
-    path("", include("queues.urls")),
+    path("", include("queues.console.urls")),
 ]

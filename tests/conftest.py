@@ -16,9 +16,9 @@ from moto import mock_aws
 from moto.server import ThreadedMotoServer
 from pytest_django.live_server_helper import LiveServer
 
-from queues import credentials
+from queues.accounts.roles import ADMINS, OPERATORS, VIEWERS, sync_role_groups
 from queues.models import AuthMode, AwsProfile
-from queues.roles import ADMINS, OPERATORS, VIEWERS, sync_role_groups
+from queues.profiles import credentials
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous.
@@ -165,7 +165,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 @pytest.fixture
 def seeded(sqs_endpoint):
     """The demo profile and queues `make run` shows, on the test's SQS server."""
-    from queues import demo
+    from queues.console import demo
 
     profile = demo.ensure_profile(sqs_endpoint)
     demo.seed_queues(profile)

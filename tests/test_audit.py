@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from queues import audit, workspace
+from queues import audit
+from queues.console import workspace
 from queues.models import AuditEvent
-from queues.services import PurgeInProgress
+from queues.sqs import PurgeInProgress
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def request_in_workspace(operator_user, profile):
 
 
 def test_a_successful_action_is_recorded_with_who_and_where(request_in_workspace):
-    with audit.recorded(request_in_workspace, "purge_queue", queue="orders") as event:
+    with audit.recorded_for(request_in_workspace, "purge_queue", queue="orders") as event:
         event.parameters["messages_before"] = 40
     saved = AuditEvent.objects.get()
     assert (saved.username, saved.profile_name, saved.region) == (
@@ -35,7 +36,7 @@ def test_a_successful_action_is_recorded_with_who_and_where(request_in_workspace
 def test_a_failed_action_is_recorded_with_the_message_shown(request_in_workspace):
     with (
         pytest.raises(PurgeInProgress),
-        audit.recorded(request_in_workspace, "purge_queue", queue="q"),
+        audit.recorded_for(request_in_workspace, "purge_queue", queue="q"),
     ):
         raise PurgeInProgress("Queue 'q' was purged less than 60 seconds ago")
     saved = AuditEvent.objects.get()
@@ -43,14 +44,15 @@ def test_a_failed_action_is_recorded_with_the_message_shown(request_in_workspace
 
 
 def test_bodies_and_secrets_never_reach_the_trail(request_in_workspace, caplog):
-    audit.record(
+    with audit.recorded_for(
         request_in_workspace,
         "send_message",
         queue="q",
         body="card 4111",
         message_id="m-1",
         secret_access_key="s3cret",
-    )
+    ):
+        pass
     saved = AuditEvent.objects.get()
     assert saved.parameters == {"message_id": "m-1"}
     assert "4111" not in caplog.text and "s3cret" not in caplog.text

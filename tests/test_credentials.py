@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from queues import credentials
 from queues.models import AuthMode, AwsProfile
+from queues.profiles import credentials
 
 
 def test_secrets_are_not_stored_in_plain_text(profile):

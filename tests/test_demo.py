@@ -6,9 +6,9 @@ import json
 
 from django.contrib.auth.models import User
 
-from queues import demo
+from queues.accounts.roles import ADMINS
+from queues.console import demo
 from queues.models import AwsProfile
-from queues.roles import ADMINS
 
 
 def test_the_demo_seeds_every_kind_of_queue(db, sqs_endpoint, raw_sqs):

@@ -33,7 +33,7 @@ def test_the_deploy_check_warns_when_https_is_turned_off():
 
 
 def sign_in(client, username, password):
-    return client.post(reverse("login"), {"username": username, "password": password})
+    return client.post(reverse("accounts:login"), {"username": username, "password": password})
 
 
 def test_sign_in_is_refused_after_repeated_failures(client, viewer_user, settings):
@@ -70,7 +70,7 @@ def test_the_health_check_reports_a_database_outage(client, db, monkeypatch):
         def cursor(self):
             raise DatabaseError("connection refused")
 
-    monkeypatch.setattr("queues.views.core.connection", Unreachable())
+    monkeypatch.setattr("queues.console.views.home.connection", Unreachable())
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert json.loads(response.content)["database"] == "unreachable"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from queues.roles import BROWSE, MANAGE_PROFILES, OPERATE
+from queues.accounts.roles import BROWSE, MANAGE_PROFILES, OPERATE
 from tests.conftest import REGION
 
 PUBLIC = "public"  # no login needed
@@ -30,42 +30,42 @@ class Rule:
 
 
 ACCESS: dict[str, dict[str, Rule]] = {
-    "home": {"GET": Rule(BROWSE, 302), "POST": Rule(NOT_ALLOWED)},
-    "switch": {"GET": Rule(BROWSE, 302), "POST": Rule(NOT_ALLOWED)},
+    "console:home": {"GET": Rule(BROWSE, 302), "POST": Rule(NOT_ALLOWED)},
+    "console:switch": {"GET": Rule(BROWSE, 302), "POST": Rule(NOT_ALLOWED)},
     "healthz": {"GET": Rule(PUBLIC), "POST": Rule(PUBLIC, 405)},
-    "audit": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
-    "login": {"GET": Rule(PUBLIC), "POST": Rule(PUBLIC)},
-    "logout": {"GET": Rule(SIGNED_IN, 405), "POST": Rule(PUBLIC, 302)},
-    "queues:queue-list": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    "audit:log": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    "accounts:login": {"GET": Rule(PUBLIC), "POST": Rule(PUBLIC)},
+    "accounts:logout": {"GET": Rule(SIGNED_IN, 405), "POST": Rule(PUBLIC, 302)},
+    "console:queue-list": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
     # Count chunks carry a signed queue-URL prefix: without one the request is refused.
-    "queues:queue-rows": {"GET": Rule(BROWSE, 400), "POST": Rule(NOT_ALLOWED)},
-    "queues:queue-detail": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
-    "queues:queue-counts": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
-    "queues:queue-name-check": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
+    "console:queue-rows": {"GET": Rule(BROWSE, 400), "POST": Rule(NOT_ALLOWED)},
+    "console:queue-detail": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    "console:queue-counts": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    "console:queue-name-check": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
     # An empty POST to a queue form (purge and delete need the typed name) is a 400 that
     # redisplays the form with its errors; nothing changes.
-    "queues:queue-create": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
-    "queues:queue-edit": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
-    "queues:queue-purge": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
-    "queues:queue-delete": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
+    "console:queue-create": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
+    "console:queue-edit": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
+    "console:queue-purge": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
+    "console:queue-delete": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},
     # Messages: all Operator (a peek increments receive counts). An empty POST redisplays the
     # panel with what is missing; nothing is sent, received or deleted.
-    "queues:messages": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
-    "queues:messages-counts": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
-    "queues:messages-send": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
-    "queues:messages-poll": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
-    "queues:messages-delete": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
-    "queues:messages-consume": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
-    "queues:messages-export": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    "console:messages": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
+    "console:messages-counts": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
+    "console:messages-send": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    "console:messages-poll": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    "console:messages-delete": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    "console:messages-consume": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    "console:messages-export": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
     # Credential profiles: admins only. An empty POST to a form redisplays it with its errors.
-    "queues:profile-list": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(NOT_ALLOWED)},
-    "queues:profile-create": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(MANAGE_PROFILES)},
-    "queues:profile-edit": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(MANAGE_PROFILES)},
-    "queues:profile-delete": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(MANAGE_PROFILES)},
-    "queues:profile-duplicate": {"GET": Rule(NOT_ALLOWED), "POST": Rule(MANAGE_PROFILES, 302)},
-    "queues:profile-test": {"GET": Rule(NOT_ALLOWED), "POST": Rule(MANAGE_PROFILES, 302)},
-    "queues:profile-test-draft": {"GET": Rule(NOT_ALLOWED), "POST": Rule(MANAGE_PROFILES)},
-    "queues:profile-mode-fields": {"GET": Rule(NOT_ALLOWED), "POST": Rule(MANAGE_PROFILES)},
+    "profiles:list": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(NOT_ALLOWED)},
+    "profiles:create": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(MANAGE_PROFILES)},
+    "profiles:edit": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(MANAGE_PROFILES)},
+    "profiles:delete": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(MANAGE_PROFILES)},
+    "profiles:duplicate": {"GET": Rule(NOT_ALLOWED), "POST": Rule(MANAGE_PROFILES, 302)},
+    "profiles:test": {"GET": Rule(NOT_ALLOWED), "POST": Rule(MANAGE_PROFILES, 302)},
+    "profiles:test-draft": {"GET": Rule(NOT_ALLOWED), "POST": Rule(MANAGE_PROFILES)},
+    "profiles:mode-fields": {"GET": Rule(NOT_ALLOWED), "POST": Rule(MANAGE_PROFILES)},
 }
 
 # Django's admin site is staff-only by its own checks and not part of the roles.
@@ -160,7 +160,7 @@ def test_each_role_gets_exactly_what_it_may(client, users, url_for, name):
             if response.status_code != expected:
                 wrong.append(f"{method} {url} as {role}: {response.status_code}, not {expected}")
             elif expected == 302 and role == "anonymous" and rule.needs != PUBLIC:
-                if not response.url.startswith(reverse("login")):
+                if not response.url.startswith(reverse("accounts:login")):
                     wrong.append(f"{method} {url} as anonymous went to {response.url}")
             elif expected == 403 and b"role" not in response.content.lower():
                 wrong.append(f"{method} {url} as {role}: the 403 page does not name the role")

@@ -18,8 +18,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from queues.forms.profiles import ProfileForm
 from queues.models import AuditEvent, AwsProfile
+from queues.profiles.forms import ProfileForm
 from tests.conftest import REGION
 
 QUEUE, FIFO_QUEUE = "props-queue", "props-queue.fifo"
@@ -109,32 +109,34 @@ PROFILE_FIELDS = tuple(ProfileForm.Meta.fields)
 
 FORMS = [
     Form(
-        "login",
+        "accounts:login",
         "anonymous",
         ("username", "password", "next"),
         {"password": st.text(max_size=40).filter(lambda s: s != "not-the-password")},
     ),
-    Form("queues:profile-create", "admin", PROFILE_FIELDS, {"endpoint_url": not_an_http_url}),
-    Form("queues:profile-edit", "admin", PROFILE_FIELDS, {"endpoint_url": not_an_http_url}),
-    Form("queues:profile-test-draft", "admin", PROFILE_FIELDS, {"endpoint_url": not_an_http_url}),
+    Form("profiles:create", "admin", PROFILE_FIELDS, {"endpoint_url": not_an_http_url}),
+    Form("profiles:edit", "admin", PROFILE_FIELDS, {"endpoint_url": not_an_http_url}),
+    Form("profiles:test-draft", "admin", PROFILE_FIELDS, {"endpoint_url": not_an_http_url}),
     Form(
-        "queues:queue-create",
+        "console:queue-create",
         "operator",
         QUEUE_FIELDS,
         {"visibility_timeout": not_an_int_in(0, 43_200)},
     ),
     Form(
-        "queues:queue-edit",
+        "console:queue-edit",
         "operator",
         QUEUE_FIELDS,
         {"maximum_message_size": not_an_int_in(1024, 1_048_576)},
     ),
-    Form("queues:queue-purge", "operator", ("confirm_name",), {"confirm_name": not_the_queue_name}),
     Form(
-        "queues:queue-delete", "operator", ("confirm_name",), {"confirm_name": not_the_queue_name}
+        "console:queue-purge", "operator", ("confirm_name",), {"confirm_name": not_the_queue_name}
     ),
     Form(
-        "queues:messages-send",
+        "console:queue-delete", "operator", ("confirm_name",), {"confirm_name": not_the_queue_name}
+    ),
+    Form(
+        "console:messages-send",
         "operator",
         (
             "body",
@@ -148,16 +150,16 @@ FORMS = [
         ),
         {"copies": not_an_int_in(1, 100)},
     ),
-    Form("queues:messages-poll", "operator", ("count", "wait"), {"count": not_an_int_in(1, 100)}),
+    Form("console:messages-poll", "operator", ("count", "wait"), {"count": not_an_int_in(1, 100)}),
     Form(
-        "queues:messages-consume",
+        "console:messages-consume",
         "operator",
         ("count", "wait", "confirm"),
         {"wait": not_an_int_in(0, 20)},
     ),
-    Form("queues:messages-delete", "operator", ("selected", "only"), {"selected": junk}),
+    Form("console:messages-delete", "operator", ("selected", "only"), {"selected": junk}),
     Form(
-        "queues:profile-delete",
+        "profiles:delete",
         "admin",
         ("confirm_name",),
         {"confirm_name": junk.filter(lambda s: s.strip() != "Test moto")},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import migrations
 
-from queues.roles import GROUP_PERMISSIONS, create_roles
+from queues.accounts.roles import GROUP_PERMISSIONS, create_roles
 
 
 def remove_roles(apps, schema_editor):

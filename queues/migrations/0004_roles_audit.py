@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import migrations
 
-from queues.roles import create_roles
+from queues.accounts.roles import create_roles
 
 
 class Migration(migrations.Migration):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from queues.services import SqsService
+from queues.sqs import SqsService
 
 
 @pytest.fixture

@@ -161,21 +161,21 @@ def test_an_endpoint_that_is_down_is_a_clear_message(operator, profile, endpoint
     response = operator.post(url_for(profile, name, "orders"), data, headers=HTMX)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "The SQS endpoint cannot be reached" in html
+    assert "the SQS endpoint cannot be reached" in html
     if name == "messages-send":
         assert "typed text</textarea>" in html
 
 
 def test_the_page_itself_explains_an_endpoint_that_is_down(operator, profile, endpoint_down):
     response = operator.get(url_for(profile, "messages", "orders"))
-    assert response.status_code == 200
-    assert "The SQS endpoint cannot be reached" in response.content.decode()
+    assert response.status_code == 503
+    assert "the SQS endpoint cannot be reached" in response.content.decode()
 
 
 def test_deleting_when_the_endpoint_is_down_is_a_clear_message(operator, profile, endpoint_down):
     html = operator.post(
         url_for(profile, "messages-delete", "orders"), {"selected": ["id handle"]}, headers=HTMX
     ).content.decode()
-    assert "The SQS endpoint cannot be reached" in html
+    assert "the SQS endpoint cannot be reached" in html
     event = AuditEvent.objects.get(action="delete_messages")
     assert event.outcome == AuditEvent.Outcome.FAILURE

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from queues.services import InvalidInput, OutgoingMessage, QueueNotFound
+from queues.sqs import InvalidInput, OutgoingMessage, QueueNotFound
 
 from .conftest import send, visible
 
@@ -28,7 +28,7 @@ def outgoing(url: str, body: str, **extra) -> OutgoingMessage:
 def test_send_message_returns_the_id_and_for_fifo_the_sequence_number(sqs, raw_sqs, url):
     # moto numbers FIFO messages only when given an explicit deduplication ID.
     group = {"group_id": "g", "deduplication_id": "d1"} if url.endswith(".fifo") else {}
-    result = sqs.send_message(url, "hello", **group)
+    result = sqs.send_message(url, OutgoingMessage("hello", **group))
     assert len(result.message_id) == 36
     assert bool(result.sequence_number) == url.endswith(".fifo")
     assert visible(raw_sqs, url) == 1
@@ -94,13 +94,15 @@ def test_each_peek_adds_one_to_the_receive_count(sqs, raw_sqs, standard_url):
 def test_a_peeked_message_carries_its_attributes_and_system_attributes(sqs, fifo_url):
     sqs.send_message(
         fifo_url,
-        '{"order": 7}',
-        group_id="customer-1",
-        deduplication_id="order-7",
-        attributes={
-            "amount": {"DataType": "Number.float", "StringValue": "12.5"},
-            "blob": {"DataType": "Binary", "BinaryValue": b"\x00\x01"},
-        },
+        OutgoingMessage(
+            '{"order": 7}',
+            group_id="customer-1",
+            deduplication_id="order-7",
+            attributes={
+                "amount": {"DataType": "Number.float", "StringValue": "12.5"},
+                "blob": {"DataType": "Binary", "BinaryValue": b"\x00\x01"},
+            },
+        ),
     )
     (message,) = sqs.peek(fifo_url, 10).messages
     assert message.group_id == "customer-1" and message.sequence_number

@@ -17,7 +17,7 @@ HTMX = {"HX-Request": "true"}
 
 
 def url_for(profile, name: str, queue: str) -> str:
-    return reverse(f"queues:{name}", args=[profile.slug, REGION, queue])
+    return reverse(f"console:{name}", args=[profile.slug, REGION, queue])
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_the_page_shows_the_queue_its_counts_and_both_panels(operator, profile, 
     assert "Send message" in html and "Poll for messages" in html
     assert "Messages available" in html and "Standard" in html
     assert "Delivery delay" in html and "Message group ID" not in html
-    assert reverse("queues:queue-list", args=[profile.slug, REGION]) in html
+    assert reverse("console:queue-list", args=[profile.slug, REGION]) in html
 
 
 def test_a_fifo_queue_asks_for_group_and_knows_about_content_based_deduplication(
@@ -173,8 +173,8 @@ def test_copies_that_fail_are_listed_one_by_one(rf, operator_user, profile):
     # moto accepts whatever the form lets through, so render a partial failure directly.
     from django.template.loader import render_to_string
 
-    from queues.forms.messages import SendMessageForm
-    from queues.services import BatchEntryResult, BatchResult, Queue
+    from queues.console.forms.messages import SendMessageForm
+    from queues.sqs import BatchEntryResult, BatchResult, Queue
 
     queue = Queue("orders", "http://sqs/orders", {})
     batch = BatchResult(
@@ -187,7 +187,7 @@ def test_copies_that_fail_are_listed_one_by_one(rf, operator_user, profile):
     request.user = operator_user
     request.workspace = type("W", (), {"profile": profile, "region": REGION})()
     html = render_to_string(
-        "messages/messages.html#send-panel",
+        "console/messages.html#send-panel",
         {"queue": queue, "send_form": SendMessageForm(queue=queue), "batch": batch},
         request=request,
     )

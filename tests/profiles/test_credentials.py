@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from queues import credentials
 from queues.models import AuthMode, AwsProfile
-from queues.services import AccessDenied
+from queues.profiles import credentials
+from queues.sqs import AccessDenied
 
 from .pki import ACCOUNT, RA_PROFILE_ARN, ROLE_ARN, TRUST_ANCHOR_ARN, issue
 

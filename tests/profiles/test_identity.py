@@ -10,7 +10,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from queues.services.identity import check_connection
+from queues.sqs.identity import check_connection
 
 IDENTITY = {
     "UserId": "AIDAEXAMPLE",
@@ -48,7 +48,7 @@ def test_success_reports_account_arn_and_latency(clients):
     [
         ("InvalidClientTokenId", "Wrong keys: AWS does not recognise the access key ID"),
         ("SignatureDoesNotMatch", "Wrong keys: the secret access key does not match"),
-        ("ExpiredToken", "Expired token: the session credentials have expired"),
+        ("ExpiredToken", "Expired token: the credentials have expired"),
     ],
 )
 def test_sign_in_failures_are_named(clients, code, reason):

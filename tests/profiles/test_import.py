@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from queues import credentials
 from queues.models import AuthMode, AwsProfile
+from queues.profiles import credentials
 
 CONFIG = """\
 [default]

@@ -7,14 +7,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 
-from queues import credentials
 from queues.models import AuditEvent, AuthMode, AwsProfile
+from queues.profiles import credentials
 
 from .pki import ACCOUNT, RA_PROFILE_ARN, ROLE_ARN, TRUST_ANCHOR_ARN, issue, make_ca
 
 SECRET = "test-secret-access-key-value"
-LIST = reverse("queues:profile-list")
-CREATE = reverse("queues:profile-create")
+LIST = reverse("profiles:list")
+CREATE = reverse("profiles:create")
 
 
 @pytest.fixture
@@ -71,14 +71,14 @@ def test_only_admins_can_open_any_profile_page(client, profile, who, request):
         ("get", LIST),
         ("get", CREATE),
         ("post", CREATE),
-        ("get", reverse("queues:profile-edit", args=[slug])),
-        ("post", reverse("queues:profile-edit", args=[slug])),
-        ("get", reverse("queues:profile-delete", args=[slug])),
-        ("post", reverse("queues:profile-delete", args=[slug])),
-        ("post", reverse("queues:profile-duplicate", args=[slug])),
-        ("post", reverse("queues:profile-test", args=[slug])),
-        ("post", reverse("queues:profile-test-draft")),
-        ("post", reverse("queues:profile-mode-fields")),
+        ("get", reverse("profiles:edit", args=[slug])),
+        ("post", reverse("profiles:edit", args=[slug])),
+        ("get", reverse("profiles:delete", args=[slug])),
+        ("post", reverse("profiles:delete", args=[slug])),
+        ("post", reverse("profiles:duplicate", args=[slug])),
+        ("post", reverse("profiles:test", args=[slug])),
+        ("post", reverse("profiles:test-draft")),
+        ("post", reverse("profiles:mode-fields")),
     ]
     for method, url in pages:
         response = getattr(client, method)(url, {"confirm_name": profile.name})
@@ -90,10 +90,10 @@ def test_only_admins_can_open_any_profile_page(client, profile, who, request):
 
 def test_the_profiles_link_shows_only_for_admins(client, admin_user, operator_user, profile):
     client.force_login(operator_user)
-    page = client.get(reverse("audit")).content.decode()
+    page = client.get(reverse("audit:log")).content.decode()
     assert f'href="{LIST}"' not in page
     client.force_login(admin_user)
-    page = client.get(reverse("audit")).content.decode()
+    page = client.get(reverse("audit:log")).content.decode()
     assert f'href="{LIST}"' in page
 
 
@@ -123,7 +123,7 @@ def test_an_admin_creates_a_static_profile_and_lands_on_the_list(admin):
 def test_the_edit_form_masks_secrets_and_never_renders_them(admin, profile):
     profile.session_token = "FwoGZXIvYXdzEBcaDSESSIONTOKEN"
     profile.save()
-    page = admin.get(reverse("queues:profile-edit", args=[profile.slug])).content.decode()
+    page = admin.get(reverse("profiles:edit", args=[profile.slug])).content.decode()
     assert SECRET not in page
     assert "FwoGZXIvYXdzEBcaDSESSIONTOKEN" not in page
     assert "Stored: …alue. Leave blank to keep it." in page
@@ -139,7 +139,7 @@ def test_a_blank_secret_keeps_the_stored_value(admin, profile):
         secret_access_key="",
         region="eu-west-2",
     )
-    response = admin.post(reverse("queues:profile-edit", args=[profile.slug]), data)
+    response = admin.post(reverse("profiles:edit", args=[profile.slug]), data)
     assert response.status_code == 302
     profile.refresh_from_db()
     assert profile.secret_access_key == SECRET
@@ -152,7 +152,7 @@ def test_a_blank_secret_keeps_the_stored_value(admin, profile):
 def test_a_new_secret_replaces_and_clear_removes_an_optional_one(admin, profile):
     profile.session_token = "old-token"
     profile.save()
-    url = reverse("queues:profile-edit", args=[profile.slug])
+    url = reverse("profiles:edit", args=[profile.slug])
     admin.post(url, _static(name=profile.name, secret_access_key="brand-new-secret"))
     profile.refresh_from_db()
     assert profile.secret_access_key == "brand-new-secret"
@@ -167,7 +167,7 @@ def test_a_new_secret_replaces_and_clear_removes_an_optional_one(admin, profile)
 
 
 def test_switching_to_the_default_chain_drops_the_stored_keys(admin, profile):
-    url = reverse("queues:profile-edit", args=[profile.slug])
+    url = reverse("profiles:edit", args=[profile.slug])
     response = admin.post(
         url, {"name": profile.name, "auth_mode": AuthMode.DEFAULT_CHAIN, "region": "us-east-1"}
     )
@@ -189,7 +189,7 @@ def test_an_encrypted_key_with_its_passphrase_is_stored_encrypted(admin, client_
         )
         raw = " ".join(cursor.fetchone())
     assert "PRIVATE KEY" not in raw and "open sesame" not in raw
-    page = admin.get(reverse("queues:profile-edit", args=[stored.slug])).content.decode()
+    page = admin.get(reverse("profiles:edit", args=[stored.slug])).content.decode()
     assert "PRIVATE KEY-----" not in page
     assert "open sesame" not in page
     assert "Stored. Leave blank to keep it." in page
@@ -326,7 +326,7 @@ def test_a_wrong_or_missing_passphrase_is_reported(admin, client_cert):
 
 def test_htmx_swaps_in_the_fields_of_the_chosen_mode(admin):
     response = admin.post(
-        reverse("queues:profile-mode-fields"),
+        reverse("profiles:mode-fields"),
         {"name": "Typed", "auth_mode": AuthMode.ROLES_ANYWHERE, "region": "eu-west-1"},
         headers={"HX-Request": "true"},
     )
@@ -336,7 +336,7 @@ def test_htmx_swaps_in_the_fields_of_the_chosen_mode(admin):
     assert "or upload the private key" in page
     assert "Access key ID" not in page
     response = admin.post(
-        reverse("queues:profile-mode-fields"),
+        reverse("profiles:mode-fields"),
         {"auth_mode": AuthMode.DEFAULT_CHAIN},
         headers={"HX-Request": "true"},
     )
@@ -344,7 +344,7 @@ def test_htmx_swaps_in_the_fields_of_the_chosen_mode(admin):
 
 
 def test_an_assumed_role_on_the_default_chain_asks_for_no_keys(admin):
-    fields = reverse("queues:profile-mode-fields")
+    fields = reverse("profiles:mode-fields")
     static_base = {"auth_mode": AuthMode.ASSUME_ROLE, "source_mode": AuthMode.STATIC}
     page = admin.post(fields, static_base, headers={"HX-Request": "true"}).content.decode()
     assert "Access key ID" in page and "Role ARN" in page
@@ -361,12 +361,12 @@ def test_a_stored_passphrase_on_a_new_unencrypted_key_says_how_to_clear_it(
     stored = AwsProfile.objects.get(name="Workload")
     plain = issue(test_ca, "plain")
     data = _roles_anywhere(plain, private_key_passphrase="")
-    response = admin.post(reverse("queues:profile-edit", args=[stored.slug]), data)
+    response = admin.post(reverse("profiles:edit", args=[stored.slug]), data)
     assert _errors(response, "private_key_passphrase") == [
         "This key is not encrypted: tick “Clear the stored passphrase”."
     ]
     data["clear_private_key_passphrase"] = "on"
-    response = admin.post(reverse("queues:profile-edit", args=[stored.slug]), data)
+    response = admin.post(reverse("profiles:edit", args=[stored.slug]), data)
     assert response.status_code == 302
     stored.refresh_from_db()
     assert stored.private_key_passphrase == ""
@@ -394,7 +394,7 @@ def test_without_javascript_the_chosen_modes_fields_render_server_side(admin):
 
 def test_the_list_tests_a_saved_profile_inline(admin, profile):
     response = admin.post(
-        reverse("queues:profile-test", args=[profile.slug]), headers={"HX-Request": "true"}
+        reverse("profiles:test", args=[profile.slug]), headers={"HX-Request": "true"}
     )
     page = response.content.decode()
     assert f'id="test-{profile.slug}"' in page
@@ -403,7 +403,7 @@ def test_the_list_tests_a_saved_profile_inline(admin, profile):
 
 
 def test_without_javascript_the_test_result_is_a_message(admin, profile):
-    response = admin.post(reverse("queues:profile-test", args=[profile.slug]), follow=True)
+    response = admin.post(reverse("profiles:test", args=[profile.slug]), follow=True)
     assert "connected as arn:aws" in response.content.decode()
 
 
@@ -415,15 +415,11 @@ def test_the_form_tests_unsaved_values_with_the_stored_secret(admin, profile, sq
         endpoint_url=sqs_endpoint,
         original=profile.slug,
     )
-    response = admin.post(
-        reverse("queues:profile-test-draft"), data, headers={"HX-Request": "true"}
-    )
+    response = admin.post(reverse("profiles:test-draft"), data, headers={"HX-Request": "true"})
     assert f"account <strong>{ACCOUNT}</strong>" in response.content.decode()
     # Pointing the draft at a dead endpoint fails without touching the saved profile.
     data["endpoint_url"] = "http://127.0.0.1:9"
-    response = admin.post(
-        reverse("queues:profile-test-draft"), data, headers={"HX-Request": "true"}
-    )
+    response = admin.post(reverse("profiles:test-draft"), data, headers={"HX-Request": "true"})
     assert "Endpoint unreachable" in response.content.decode()
     profile.refresh_from_db()
     assert profile.endpoint_url == sqs_endpoint
@@ -432,7 +428,7 @@ def test_the_form_tests_unsaved_values_with_the_stored_secret(admin, profile, sq
 
 def test_testing_an_invalid_draft_lists_what_to_fix(admin):
     response = admin.post(
-        reverse("queues:profile-test-draft"),
+        reverse("profiles:test-draft"),
         _static(region="nowhere"),
         headers={"HX-Request": "true"},
     )
@@ -445,9 +441,7 @@ def test_a_roles_anywhere_draft_is_tested_end_to_end(
     admin, sqs_endpoint, fake_rolesanywhere, client_cert
 ):
     data = _roles_anywhere(client_cert, passphrase="pw", endpoint_url=sqs_endpoint)
-    response = admin.post(
-        reverse("queues:profile-test-draft"), data, headers={"HX-Request": "true"}
-    )
+    response = admin.post(reverse("profiles:test-draft"), data, headers={"HX-Request": "true"})
     assert f"account <strong>{ACCOUNT}</strong>" in response.content.decode()
     assert len(fake_rolesanywhere.sessions) == 1
 
@@ -459,7 +453,7 @@ def test_duplicate_copies_everything_but_the_name(admin, profile):
     profile.session_token = "token-to-copy"
     profile.is_production = True
     profile.save()
-    response = admin.post(reverse("queues:profile-duplicate", args=[profile.slug]), follow=True)
+    response = admin.post(reverse("profiles:duplicate", args=[profile.slug]), follow=True)
     assert "duplicated as “Test moto (copy)”" in response.content.decode()
     copy = AwsProfile.objects.get(name="Test moto (copy)")
     assert copy.slug == "test-moto-copy"
@@ -472,17 +466,18 @@ def test_duplicate_copies_everything_but_the_name(admin, profile):
     with connection.cursor() as cursor:
         cursor.execute("SELECT secret_access_key FROM queues_awsprofile WHERE id = %s", [copy.pk])
         assert cursor.fetchone()[0].startswith("gAAAA")
-    admin.post(reverse("queues:profile-duplicate", args=[profile.slug]))
+    admin.post(reverse("profiles:duplicate", args=[profile.slug]))
     assert AwsProfile.objects.filter(name="Test moto (copy 2)").exists()
     assert AuditEvent.objects.filter(action="duplicate_profile").count() == 2
 
 
 def test_delete_needs_the_typed_name(admin, profile):
-    url = reverse("queues:profile-delete", args=[profile.slug])
+    url = reverse("profiles:delete", args=[profile.slug])
     credentials.client_for(profile, "us-east-1")
-    assert "Type <strong>Test moto</strong> to confirm" in admin.get(url).content.decode()
+    page = admin.get(url).content.decode()
+    assert "Type the profile name to confirm" in page and "Type Test moto exactly." in page
     response = admin.post(url, {"confirm_name": "test moto"})
-    assert "Type the profile name exactly" in response.content.decode()
+    assert "Type Test moto exactly to delete it." in response.content.decode()
     assert AwsProfile.objects.filter(pk=profile.pk).exists()
     response = admin.post(url, {"confirm_name": "Test moto"}, follow=True)
     assert "Profile “Test moto” deleted." in response.content.decode()
@@ -523,6 +518,6 @@ def test_a_profile_whose_secret_cannot_be_decrypted_is_reported_not_crashed(
     page = admin.get(LIST).content.decode()
     assert "Test moto" in page
     response = admin.post(
-        reverse("queues:profile-test", args=[profile.slug]), headers={"HX-Request": "true"}
+        reverse("profiles:test", args=[profile.slug]), headers={"HX-Request": "true"}
     )
     assert "cannot be decrypted with the configured FERNET_KEYS" in response.content.decode()

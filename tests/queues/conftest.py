@@ -7,9 +7,9 @@ import json
 import pytest
 from django.urls import reverse
 
-from queues.credentials import sqs_for
 from queues.models import AwsProfile
-from queues.services import SqsService
+from queues.profiles.credentials import sqs_for
+from queues.sqs import SqsService
 from tests.conftest import REGION
 
 
@@ -26,7 +26,7 @@ def profile_sqs(profile: AwsProfile) -> SqsService:
 
 def queue_url_for(view: str, profile: AwsProfile, queue: str | None = None, **kw) -> str:
     args = [profile.slug, REGION] + ([queue] if queue else [])
-    return reverse(f"queues:{view}", args=args)
+    return reverse(f"console:{view}", args=args)
 
 
 def attributes(raw_sqs, name: str) -> dict[str, str]:

@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from queues import credentials
+from queues.profiles import credentials
 from tests.conftest import REGION
 
 from .conftest import queue_url_for, redrive
@@ -120,7 +120,7 @@ def test_a_prefix_with_no_match_says_how_to_get_out(client, operator_user, profi
 
 
 def test_first_paint_rows_escape_what_they_show():
-    from queues.views.queues import Row, placeholder_rows
+    from queues.console.views.queue_list import Row, placeholder_rows
 
     html = placeholder_rows([Row('a"<b>', "Standard")], "/p/x/us-east-1/queues/", with_tags=True)
     assert "<b>" not in html and "&lt;b&gt;" in html and "a&quot;" in html

@@ -6,14 +6,13 @@ import json
 
 import pytest
 
-from queues.services import (
+from queues.console.units import attribute_rows, human_bytes, human_duration
+from queues.sqs import (
     PurgeInProgress,
     QueueAttributes,
     QueueNotFound,
     RedriveAllowPolicy,
     RedrivePolicy,
-    human_bytes,
-    human_duration,
 )
 
 from .conftest import attributes, redrive
@@ -91,9 +90,9 @@ def test_human_units_read_like_the_console():
     assert human_bytes(262144) == "256 KiB"
     assert human_bytes(1048576) == "1 MiB"
     assert human_bytes(1000) == "1,000 bytes"
-    labels = dict(QueueAttributes().human())
+    labels = dict(attribute_rows(QueueAttributes()))
     assert labels["Visibility timeout"] == "30 seconds"
-    assert labels["Maximum message size"] == "256 KiB"
+    assert labels["Maximum message size"] == "1 MiB"
 
 
 def test_set_queue_attributes_changes_and_removes_a_redrive_policy(sqs, raw_sqs):

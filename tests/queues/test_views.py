@@ -145,7 +145,7 @@ def test_the_create_form_shows_defaults_and_units(client, operator_user, profile
         "AWS default: 30 seconds",
         "AWS default: 4 days",
         "1 MiB (1,048,576 bytes)",
-        "AWS default: 256 KiB",
+        "AWS default: 1 MiB",
         "Receive message wait time",
         "Dead-letter queue",
         "Redrive allow policy",
@@ -364,7 +364,7 @@ def test_an_unreachable_endpoint_on_a_queue_page_explains_instead_of_failing(
     client.force_login(viewer_user)
     response = client.get(queue_url_for("queue-detail", profile, "orders"))
     assert response.status_code == 503
-    assert "The SQS endpoint cannot be reached" in response.content.decode()
+    assert "the SQS endpoint cannot be reached" in response.content.decode()
 
 
 def test_the_edit_form_offers_only_dead_letter_queues_of_the_same_type(

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from queues.services import QueueNameTaken, QueueNotFound, SqsService
+from queues.sqs import OutgoingMessage, QueueNameTaken, QueueNotFound, SqsService
 
 
 @pytest.fixture
@@ -33,8 +33,8 @@ def test_it_pages_through_queues_with_next_token(sqs):
 
 def test_it_reads_a_queue_with_counts_and_timestamps(sqs):
     url = sqs.create_queue("work")
-    sqs.send_message(url, "one")
-    sqs.send_message(url, "two", delay_seconds=60)
+    sqs.send_message(url, OutgoingMessage("one"))
+    sqs.send_message(url, OutgoingMessage("two", delay_seconds=60))
     queue = sqs.get_queue("work")
     assert queue.url == url and queue.type_label == "Standard"
     assert queue.counts.available == 1 and queue.counts.delayed == 1
@@ -51,8 +51,8 @@ def test_a_dead_letter_source_is_marked(sqs):
     dlq = sqs.get_queue_by_url(sqs.create_queue("dead"))
     policy = json.dumps({"deadLetterTargetArn": dlq.arn, "maxReceiveCount": "3"})
     sqs.create_queue("live", {"RedrivePolicy": policy})
-    assert sqs.get_queue("live").has_dead_letter_queue
-    assert not dlq.has_dead_letter_queue
+    assert sqs.get_queue("live").dead_letter_queue_name == "dead"
+    assert dlq.dead_letter_queue_name == ""
 
 
 def test_a_missing_queue_is_queue_not_found(sqs):

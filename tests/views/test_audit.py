@@ -41,14 +41,14 @@ def events(admin_user, operator_user):
 
 def test_an_admin_sees_every_event(client, admin_user, events):
     client.force_login(admin_user)
-    html = client.get(reverse("audit")).content.decode()
+    html = client.get(reverse("audit:log")).content.decode()
     assert "3 events" in html
     assert "oscar-operator" in html and "create_profile" in html
 
 
 def test_an_operator_sees_only_their_own_events(client, operator_user, events):
     client.force_login(operator_user)
-    html = client.get(reverse("audit")).content.decode()
+    html = client.get(reverse("audit:log")).content.decode()
     assert "2 events" in html and "create_profile" not in html
     assert 'name="user"' not in html
 
@@ -56,7 +56,7 @@ def test_an_operator_sees_only_their_own_events(client, operator_user, events):
 def test_filters_narrow_the_list(client, admin_user, events):
     client.force_login(admin_user)
     html = client.get(
-        reverse("audit"), {"action": "delete_queue", "outcome": "failure"}
+        reverse("audit:log"), {"action": "delete_queue", "outcome": "failure"}
     ).content.decode()
     assert "1 event" in html and "does not exist" in html and "purge_queue</code>" not in html
 
@@ -64,7 +64,7 @@ def test_filters_narrow_the_list(client, admin_user, events):
 def test_an_impossible_time_range_is_explained(client, admin_user, events):
     client.force_login(admin_user)
     response = client.get(
-        reverse("audit"), {"since": "2026-02-01T00:00", "until": "2026-01-01T00:00"}
+        reverse("audit:log"), {"since": "2026-02-01T00:00", "until": "2026-01-01T00:00"}
     )
     assert response.status_code == 200
     assert "must be after" in response.content.decode()
@@ -74,8 +74,8 @@ def test_pages_hold_fifty_events(client, admin_user):
     for i in range(55):
         event(admin_user, queue=f"q{i}")
     client.force_login(admin_user)
-    first = client.get(reverse("audit")).content.decode()
-    second = client.get(reverse("audit"), {"page": 2}).content.decode()
+    first = client.get(reverse("audit:log")).content.decode()
+    second = client.get(reverse("audit:log"), {"page": 2}).content.decode()
     assert "Page 1 of 2" in first and first.count("<tr>") == 51
     assert second.count("<tr>") == 6
 
@@ -86,7 +86,7 @@ def test_the_csv_download_has_the_filtered_events_and_defuses_formulas(
     event(operator_user, queue="=HYPERLINK(1)")
     event(admin_user, action="create_profile")
     client.force_login(admin_user)
-    response = client.get(reverse("audit"), {"user": "oscar-operator", "format": "csv"})
+    response = client.get(reverse("audit:log"), {"user": "oscar-operator", "format": "csv"})
     assert response["Content-Disposition"].startswith("attachment")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][:3] == ["time", "user", "profile"]
@@ -95,5 +95,5 @@ def test_the_csv_download_has_the_filtered_events_and_defuses_formulas(
 
 def test_events_cannot_be_changed_through_the_page(client, admin_user, events):
     client.force_login(admin_user)
-    assert client.post(reverse("audit")).status_code == 405
+    assert client.post(reverse("audit:log")).status_code == 405
     assert AuditEvent.objects.count() == 3

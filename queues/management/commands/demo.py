@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from moto.server import ThreadedMotoServer
 
-from queues import demo
-from queues.services import SqsError
+from queues.console import demo
+from queues.sqs import SqsError
 
 
 def _stop(signum, frame):

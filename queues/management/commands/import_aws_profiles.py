@@ -14,10 +14,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ...crypto import mask
-from ...forms.profiles import MAX_DURATION, MIN_DURATION, ROLE_ARN_RE, unique_slug
-from ...models import AuthMode, AwsProfile
-from ...regions import is_region_name
+from queues.profiles.crypto import mask
+from queues.profiles.forms import MAX_DURATION, MIN_DURATION, ROLE_ARN_RE, unique_slug
+from queues.profiles.models import AuthMode, AwsProfile
+from queues.sqs.regions import is_region_name
 
 DEFAULT_REGION = "us-east-1"
 UNSUPPORTED = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from queues.crypto import EncryptedTextField, SecretUnreadable
-from queues.models import AwsProfile
+from queues.profiles.crypto import EncryptedTextField, SecretUnreadable
+from queues.profiles.models import AwsProfile
 
 
 class Command(BaseCommand):

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
+from django.template.response import TemplateResponse
+from django_htmx.http import HttpResponseClientRedirect
+
+from ..profiles.crypto import SecretUnreadable
+
+
+class HtmxLoginRequiredMiddleware(LoginRequiredMiddleware):
+    """Login everywhere; when a session expires under an HTMX request, send the whole page to the
+    login form (and back afterwards) instead of swapping the login form into a table cell."""
+
+    def handle_no_permission(self, request, view_func):
+        if request.headers.get("HX-Request") == "true":
+            back = request.headers.get("HX-Current-URL") or request.get_full_path()
+            login = redirect_to_login(
+                back, self.get_login_url(view_func), self.get_redirect_field_name(view_func)
+            )
+            return HttpResponseClientRedirect(login.url)
+        return super().handle_no_permission(request, view_func)
+
+
+class SecretUnreadableMiddleware:
+    """A profile whose stored secrets FERNET_KEYS can no longer decrypt is a page that says so
+    and how to recover, wherever it is loaded, instead of a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, SecretUnreadable):
+            return TemplateResponse(request, "secret_unreadable.html", status=503).render()
+        return None

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django import forms
+from django.db.models import QuerySet
+
+from .models import AuditEvent
+
+
+class AuditFilterForm(forms.Form):
+    user = forms.CharField(label="User", required=False, max_length=150)
+    action = forms.ChoiceField(label="Action", required=False)
+    queue = forms.CharField(label="Queue", required=False, max_length=80)
+    outcome = forms.ChoiceField(
+        label="Outcome", required=False, choices=[("", "Any"), *AuditEvent.Outcome.choices]
+    )
+    since = forms.DateTimeField(
+        label="From", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    until = forms.DateTimeField(
+        label="To", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def __init__(self, *args, actions: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "Any"), *((a, a) for a in actions)]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", "“To” must be after “From”.")
+        return cleaned
+
+    def filter(self, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+        data = self.cleaned_data
+        if data.get("user"):
+            events = events.filter(username__iexact=data["user"])
+        if data.get("action"):
+            events = events.filter(action=data["action"])
+        if data.get("queue"):
+            events = events.filter(queue__icontains=data["queue"])
+        if data.get("outcome"):
+            events = events.filter(outcome=data["outcome"])
+        if data.get("since"):
+            events = events.filter(created_at__gte=data["since"])
+        if data.get("until"):
+            events = events.filter(created_at__lte=data["until"])
+        return events

@@ -1,0 +1,1 @@
+"""The HTML dashboard: workspaces (profile + region), queue and message pages, their forms."""

@@ -1,0 +1,359 @@
+"""The queue form: create and edit share it, and with it every SQS rule on names and attributes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+
+from ...sqs import Queue, QueueAttributes, RedriveAllowPolicy, RedrivePolicy
+from ...sqs.queues import DEFAULTS, FIFO_SUFFIX, MAX_NAME, queue_name_problem, settled_queue_name
+from ..units import human_bytes, human_duration
+
+MAX_TAGS = 50
+BLANK_TAG_ROWS = 3
+ARN_RE = re.compile(r"^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,80}$")
+
+
+def _seconds_help(low: int, high: int, default: int) -> str:
+    return (
+        f"Seconds, {human_duration(low)} to {human_duration(high)}. "
+        f"AWS default: {human_duration(default)}."
+    )
+
+
+class QueueSelect(forms.Select):
+    """Options carry data-fifo so the page can offer only dead-letter queues of the same type."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value:
+            option["attrs"]["data-fifo"] = "true" if str(value).endswith(FIFO_SUFFIX) else "false"
+        return option
+
+
+class QueueForm(forms.Form):
+    """Every attribute of CreateQueue/SetQueueAttributes with AWS's default and unit.
+
+    `queue` set: the edit form (name and type are fixed). `queue_names`: the queues of this
+    workspace, offered as dead-letter queues.
+    """
+
+    name = forms.CharField(
+        label="Name",
+        max_length=MAX_NAME,
+        help_text="1 to 80 characters: letters, digits, hyphens and underscores. FIFO names end in "
+        ".fifo (added for you).",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    queue_type = forms.ChoiceField(
+        label="Type",
+        choices=[("standard", "Standard"), ("fifo", "FIFO")],
+        initial="standard",
+        widget=forms.RadioSelect,
+        help_text="Fixed once the queue exists.",
+    )
+    visibility_timeout = forms.IntegerField(
+        label="Visibility timeout",
+        min_value=0,
+        max_value=43200,
+        initial=DEFAULTS["VisibilityTimeout"],
+        help_text=_seconds_help(0, 43200, 30),
+    )
+    message_retention_period = forms.IntegerField(
+        label="Message retention period",
+        min_value=60,
+        max_value=1209600,
+        initial=DEFAULTS["MessageRetentionPeriod"],
+        help_text=_seconds_help(60, 1209600, 345600),
+    )
+    delay_seconds = forms.IntegerField(
+        label="Delivery delay",
+        min_value=0,
+        max_value=900,
+        initial=DEFAULTS["DelaySeconds"],
+        help_text=_seconds_help(0, 900, 0),
+    )
+    maximum_message_size = forms.IntegerField(
+        label="Maximum message size",
+        min_value=1024,
+        max_value=1048576,
+        initial=DEFAULTS["MaximumMessageSize"],
+        help_text=f"Bytes, {human_bytes(1024)} to {human_bytes(1048576)} (1,048,576 bytes). "
+        f"AWS default: {human_bytes(DEFAULTS['MaximumMessageSize'])}.",
+    )
+    receive_message_wait_time_seconds = forms.IntegerField(
+        label="Receive message wait time",
+        min_value=0,
+        max_value=20,
+        initial=DEFAULTS["ReceiveMessageWaitTimeSeconds"],
+        help_text="Seconds, 0 (short polling) to 20 (long polling). AWS default: 0 seconds.",
+    )
+    dead_letter_queue = forms.ChoiceField(
+        label="Dead-letter queue",
+        required=False,
+        widget=QueueSelect,
+        help_text="Messages received more than the maximum receives go here. It must be a queue "
+        "of the same type (Standard or FIFO) in this account and region.",
+    )
+    max_receive_count = forms.IntegerField(
+        label="Maximum receives",
+        min_value=1,
+        max_value=1000,
+        initial=10,
+        required=False,
+        help_text="1 to 1,000 receives before a message moves to the dead-letter queue.",
+    )
+    redrive_permission = forms.ChoiceField(
+        label="Redrive allow policy",
+        required=False,
+        choices=[
+            ("", "Not set (any queue may use this one as its dead-letter queue)"),
+            ("allowAll", "Allow all: any queue may use this one as its dead-letter queue"),
+            ("denyAll", "Deny all: no queue may use this one as its dead-letter queue"),
+            ("byQueue", "By queue: only the source queues listed below"),
+        ],
+    )
+    redrive_source_arns = forms.CharField(
+        label="Source queue ARNs",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text="One queue ARN a line, at most 10.",
+    )
+    encryption = forms.ChoiceField(
+        label="Server-side encryption",
+        choices=[
+            ("none", "Disabled"),
+            ("sse-sqs", "SSE-SQS (keys managed by SQS)"),
+            ("sse-kms", "SSE-KMS (a KMS key)"),
+        ],
+        initial="sse-sqs",
+        widget=forms.RadioSelect,
+        help_text="AWS default for new queues: SSE-SQS.",
+    )
+    kms_master_key_id = forms.CharField(
+        label="KMS key",
+        required=False,
+        max_length=2048,
+        initial="alias/aws/sqs",
+        help_text="Key ID, alias (alias/aws/sqs is the AWS managed key) or ARN.",
+    )
+    kms_data_key_reuse_period_seconds = forms.IntegerField(
+        label="Data key reuse period",
+        min_value=60,
+        max_value=86400,
+        initial=DEFAULTS["KmsDataKeyReusePeriodSeconds"],
+        required=False,
+        help_text=_seconds_help(60, 86400, 300),
+    )
+    content_based_deduplication = forms.BooleanField(
+        label="Content-based deduplication",
+        required=False,
+        help_text="Use a SHA-256 hash of the body as the deduplication ID when a message has "
+        "none. AWS default: off.",
+    )
+    deduplication_scope = forms.ChoiceField(
+        label="Deduplication scope",
+        choices=[("queue", "Queue"), ("messageGroup", "Message group")],
+        initial="queue",
+        required=False,
+        help_text="AWS default: Queue. High throughput needs Message group.",
+    )
+    fifo_throughput_limit = forms.ChoiceField(
+        label="FIFO throughput limit",
+        choices=[("perQueue", "Per queue"), ("perMessageGroupId", "Per message group ID")],
+        initial="perQueue",
+        required=False,
+        help_text="AWS default: Per queue. Per message group ID (with Message group scope) is "
+        "high throughput FIFO.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        queue: Queue | None = None,
+        queue_names: list[str] | tuple[str, ...] = (),
+        **kwargs: Any,
+    ) -> None:
+        self.queue = queue
+        kwargs.setdefault("label_suffix", "")
+        if queue is not None:
+            kwargs.setdefault("initial", initial_for(queue))
+        super().__init__(*args, **kwargs)
+        if queue is not None:
+            del self.fields["name"]
+            del self.fields["queue_type"]
+        own = queue.name if queue else None
+        self.fields["dead_letter_queue"].choices = [("", "None")] + [
+            (n, n) for n in sorted(queue_names) if n != own
+        ]
+        self.tag_count = self._tag_rows()
+        for i in range(self.tag_count):
+            self.fields[f"tag_key_{i}"] = forms.CharField(
+                label=f"Tag {i + 1} key", required=False, max_length=128
+            )
+            self.fields[f"tag_value_{i}"] = forms.CharField(
+                label=f"Tag {i + 1} value", required=False, max_length=256, strip=False
+            )
+
+    def _tag_rows(self) -> int:
+        posted = 0
+        if self.is_bound:
+            posted = sum(1 for key in self.data if key.startswith("tag_key_"))
+        existing = sum(1 for key in self.initial if key.startswith("tag_key_"))
+        return min(MAX_TAGS, max(posted, existing + BLANK_TAG_ROWS))
+
+    @property
+    def is_fifo(self) -> bool:
+        if self.queue is not None:
+            return self.queue.is_fifo
+        value = self.data.get("queue_type") if self.is_bound else self.initial.get("queue_type")
+        return value == "fifo"
+
+    @property
+    def tag_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"tag_key_{i}"], self[f"tag_value_{i}"]) for i in range(self.tag_count)]
+
+    @property
+    def fifo_fields(self) -> list[forms.BoundField]:
+        return [
+            self[n]
+            for n in ("content_based_deduplication", "deduplication_scope", "fifo_throughput_limit")
+        ]
+
+    def clean_name(self) -> str:
+        name = settled_queue_name(
+            self.cleaned_data["name"], fifo=self.data.get("queue_type") == "fifo"
+        )
+        problem = queue_name_problem(name, fifo=self.data.get("queue_type") == "fifo")
+        if problem:
+            raise forms.ValidationError(problem)
+        return name
+
+    def clean_redrive_source_arns(self) -> tuple[str, ...]:
+        arns = tuple(line.strip() for line in self.cleaned_data["redrive_source_arns"].split())
+        arns = tuple(a for a in arns if a)
+        bad = [a for a in arns if not ARN_RE.match(a)]
+        if bad:
+            raise forms.ValidationError(f"Not an SQS queue ARN: {bad[0]}")
+        if len(arns) > 10:
+            raise forms.ValidationError("At most 10 source queues.")
+        return arns
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        dlq = data.get("dead_letter_queue")
+        if dlq:
+            if dlq.endswith(FIFO_SUFFIX) != self.is_fifo:
+                kind = "FIFO" if self.is_fifo else "Standard"
+                self.add_error(
+                    "dead_letter_queue", f"A {kind} queue needs a {kind} dead-letter queue."
+                )
+            if not data.get("max_receive_count"):
+                self.add_error("max_receive_count", "Enter the maximum receives (1 to 1,000).")
+        if data.get("redrive_permission") == "byQueue" and not data.get("redrive_source_arns"):
+            self.add_error("redrive_source_arns", "List at least one source queue ARN.")
+        if data.get("encryption") == "sse-kms":
+            if not data.get("kms_master_key_id", "").strip():
+                self.add_error("kms_master_key_id", "Enter the KMS key to encrypt with.")
+            if not data.get("kms_data_key_reuse_period_seconds"):
+                self.add_error("kms_data_key_reuse_period_seconds", "Enter 60 to 86,400 seconds.")
+        if (
+            self.is_fifo
+            and data.get("fifo_throughput_limit") == "perMessageGroupId"
+            and data.get("deduplication_scope") != "messageGroup"
+        ):
+            self.add_error(
+                "fifo_throughput_limit",
+                "Per message group ID throughput needs the Message group deduplication scope.",
+            )
+        self._clean_tags()
+        return data
+
+    def _clean_tags(self) -> None:
+        tags: dict[str, str] = {}
+        for i in range(self.tag_count):
+            key = (self.cleaned_data.get(f"tag_key_{i}") or "").strip()
+            value = self.cleaned_data.get(f"tag_value_{i}") or ""
+            if not key:
+                if value:
+                    self.add_error(f"tag_key_{i}", "A tag with a value needs a key.")
+                continue
+            if key.lower().startswith("aws:"):
+                self.add_error(f"tag_key_{i}", "Tag keys starting with aws: are reserved.")
+            if key in tags:
+                self.add_error(f"tag_key_{i}", f"The key {key!r} is used twice.")
+            tags[key] = value
+        self.cleaned_data["tags"] = tags
+
+    def attributes(self, dead_letter_arn: str = "") -> QueueAttributes:
+        """The attributes to send; `dead_letter_arn` is the chosen DLQ's ARN (the view looks it
+        up)."""
+        data = self.cleaned_data
+        permission = data.get("redrive_permission") or ""
+        kms = data["encryption"] == "sse-kms"
+        return QueueAttributes(
+            visibility_timeout=data["visibility_timeout"],
+            message_retention_period=data["message_retention_period"],
+            delay_seconds=data["delay_seconds"],
+            maximum_message_size=data["maximum_message_size"],
+            receive_message_wait_time_seconds=data["receive_message_wait_time_seconds"],
+            redrive_policy=(
+                RedrivePolicy(dead_letter_arn, data["max_receive_count"])
+                if dead_letter_arn
+                else None
+            ),
+            redrive_allow_policy=(
+                RedriveAllowPolicy(permission, data.get("redrive_source_arns") or ())
+                if permission
+                else None
+            ),
+            sqs_managed_sse_enabled=data["encryption"] == "sse-sqs",
+            kms_master_key_id=data["kms_master_key_id"].strip() if kms else "",
+            kms_data_key_reuse_period_seconds=(
+                data["kms_data_key_reuse_period_seconds"]
+                if kms
+                else DEFAULTS["KmsDataKeyReusePeriodSeconds"]
+            ),
+            fifo_queue=self.is_fifo,
+            content_based_deduplication=bool(data.get("content_based_deduplication")),
+            deduplication_scope=(
+                (data.get("deduplication_scope") or "queue") if self.is_fifo else ""
+            ),
+            fifo_throughput_limit=(
+                (data.get("fifo_throughput_limit") or "perQueue") if self.is_fifo else ""
+            ),
+            policy=self.queue.settings.policy if self.queue else "",
+        )
+
+    def tags(self) -> dict[str, str]:
+        return self.cleaned_data["tags"]
+
+
+def initial_for(queue: Queue) -> dict[str, Any]:
+    """The edit form's starting values: the queue as SQS has it now."""
+    s = queue.settings
+    initial: dict[str, Any] = {
+        "visibility_timeout": s.visibility_timeout,
+        "message_retention_period": s.message_retention_period,
+        "delay_seconds": s.delay_seconds,
+        "maximum_message_size": s.maximum_message_size,
+        "receive_message_wait_time_seconds": s.receive_message_wait_time_seconds,
+        "dead_letter_queue": s.redrive_policy.dead_letter_queue_name if s.redrive_policy else "",
+        "max_receive_count": s.redrive_policy.max_receive_count if s.redrive_policy else 10,
+        "redrive_permission": s.redrive_allow_policy.permission if s.redrive_allow_policy else "",
+        "redrive_source_arns": "\n".join(
+            s.redrive_allow_policy.source_queue_arns if s.redrive_allow_policy else ()
+        ),
+        "encryption": {"SSE-KMS": "sse-kms", "SSE-SQS": "sse-sqs"}.get(s.encryption, "none"),
+        "kms_master_key_id": s.kms_master_key_id or "alias/aws/sqs",
+        "kms_data_key_reuse_period_seconds": s.kms_data_key_reuse_period_seconds,
+        "content_based_deduplication": s.content_based_deduplication,
+        "deduplication_scope": s.deduplication_scope or "queue",
+        "fifo_throughput_limit": s.fifo_throughput_limit or "perQueue",
+    }
+    for i, (key, value) in enumerate(sorted(queue.tags.items())):
+        initial[f"tag_key_{i}"] = key
+        initial[f"tag_value_{i}"] = value
+    return initial

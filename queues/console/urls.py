@@ -1,0 +1,33 @@
+"""The dashboard's pages: a workspace (profile and region) in every URL, then queues and their
+messages."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from .views import home, messages, queue_list, queue_pages
+
+app_name = "console"
+
+_ws = "p/<slug:profile>/<str:region>/"
+_queue = f"{_ws}queues/<str:queue>/"
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("switch/", home.switch, name="switch"),
+    path(f"{_ws}queues/", queue_list.queue_list, name="queue-list"),
+    path(f"{_ws}queue-rows/", queue_list.queue_rows, name="queue-rows"),
+    path(f"{_ws}queue-name-check/", queue_pages.queue_name_check, name="queue-name-check"),
+    path(f"{_ws}queues/new/", queue_pages.queue_create, name="queue-create"),
+    path(_queue, queue_pages.queue_detail, name="queue-detail"),
+    path(f"{_queue}counts/", queue_pages.queue_counts, name="queue-counts"),
+    path(f"{_queue}edit/", queue_pages.queue_edit, name="queue-edit"),
+    path(f"{_queue}purge/", queue_pages.queue_purge, name="queue-purge"),
+    path(f"{_queue}delete/", queue_pages.queue_delete, name="queue-delete"),
+    path(f"{_queue}messages/", messages.messages_page, name="messages"),
+    path(f"{_queue}messages/send/", messages.send, name="messages-send"),
+    path(f"{_queue}messages/poll/", messages.poll, name="messages-poll"),
+    path(f"{_queue}messages/delete/", messages.delete, name="messages-delete"),
+    path(f"{_queue}messages/consume/", messages.consume, name="messages-consume"),
+    path(f"{_queue}messages/export/", messages.export, name="messages-export"),
+    path(f"{_queue}messages/counts/", messages.counts, name="messages-counts"),
+]

@@ -1,0 +1,328 @@
+"""Send and receive messages: send (one or many copies), poll without consuming, delete the
+selected, receive and delete, export. Everything here receives or changes messages, so it is an
+Operator action, and every call leaves an audit event (counts and IDs, never bodies)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+
+from ... import audit
+from ...accounts.roles import OPERATE, require_permission
+from ...audit.models import AuditEvent
+from ...sqs import Message, PeekResult, Queue, QueueNotFound, SqsError
+from .. import workspace
+from ..forms.messages import ConsumeForm, PollForm, SendMessageForm
+from ..workspace import Workspace
+
+TEMPLATE = "console/messages.html"
+COUNTS_CHANGED = "countsChanged"
+
+
+def _template(request: HttpRequest, partial: str) -> str:
+    return f"{TEMPLATE}#{partial}" if request.htmx else TEMPLATE
+
+
+def _queue_context(queue: Queue) -> dict[str, Any]:
+    limit = queue.redrive_limit
+    return {
+        "queue": queue,
+        "queue_name": queue.name,
+        "counts": queue.counts,
+        "limit": limit,
+        "near_limit": limit - 1 if limit else None,
+        "dlq_name": queue.dead_letter_queue_name,
+    }
+
+
+def _page_context(queue: Queue, **extra: Any) -> dict[str, Any]:
+    return {
+        **_queue_context(queue),
+        "send_form": SendMessageForm(queue=queue),
+        "poll_form": PollForm(limit=queue.redrive_limit),
+        "consume_form": ConsumeForm(),
+        **extra,
+    }
+
+
+def _queue_for_action(current: Workspace, name: str) -> tuple[Queue, str]:
+    """The queue with fresh attributes, or a stand-in and the error to show at the panel's top.
+
+    The stand-in keeps the forms rendering what the user typed when the queue has gone or the
+    endpoint is down.
+    """
+    try:
+        return current.queue(name), ""
+    except SqsError as error:
+        return Queue(name=name, url="", attributes={}), str(error)
+
+
+def _flag(messages: tuple[Message, ...], limit: int | None) -> int:
+    return sum(1 for m in messages if limit and m.receive_count >= limit)
+
+
+@require_GET
+@require_permission(OPERATE)
+def messages_page(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    current = workspace.enter(request, profile, region)
+    return render(request, TEMPLATE, _page_context(workspace.queue_or_404(current, queue)))
+
+
+@require_POST
+@require_permission(OPERATE)
+def send(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    current = workspace.enter(request, profile, region)
+    found, error = _queue_for_action(current, queue)
+    form = SendMessageForm(request.POST, queue=found)
+    context: dict[str, Any] = {"send_form": form, "send_error": error}
+    if not error and form.is_valid():
+        outgoing = form.messages()
+        try:
+            with audit.recorded_for(request, "send_message", queue=queue) as event:
+                event.parameters.update(
+                    copies=len(outgoing),
+                    attributes=sorted(form.message_attributes),
+                    size=outgoing[0].size,
+                    group_id=outgoing[0].group_id,
+                )
+                result = current.sqs.send(found.url, outgoing)
+                event.parameters["message_ids"] = [e.message_id for e in result.succeeded]
+                if result.failed:
+                    event.parameters["failed"] = len(result.failed)
+                    event.outcome = AuditEvent.Outcome.PARTIAL
+                    event.error = result.failed[0].error
+                if len(outgoing) == 1:
+                    context["sent"] = result.entries[0]
+                else:
+                    context["batch"] = result
+        except SqsError as failure:
+            context["send_error"] = str(failure)
+        context["sent_ok"] = "sent" in context or "batch" in context
+    context = {**_queue_context(found), **context}
+    if request.htmx:
+        response = render(request, f"{TEMPLATE}#send-panel", context)
+        return _counts_changed(response) if context.get("sent_ok") else response
+    if context.get("sent_ok"):
+        context["counts"] = _fresh_counts(current, found)
+    return render(request, TEMPLATE, {**_page_context(found), **context})
+
+
+def _counts_changed(response: HttpResponse) -> HttpResponse:
+    """Ask the page to reload its counts (after this response, so it does not wait for them)."""
+    trigger_client_event(response, COUNTS_CHANGED)
+    return response
+
+
+@require_GET
+@require_permission(OPERATE)
+def counts(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    """The counts strip, reloaded by the page after a send, delete or receive-and-delete."""
+    current = workspace.enter(request, profile, region)
+    try:
+        found = current.queue(queue)
+    except SqsError:
+        return HttpResponse(status=204)
+    return render(request, f"{TEMPLATE}#queue-counts", _queue_context(found))
+
+
+def _fresh_counts(current: Workspace, queue: Queue):
+    try:
+        return current.sqs.get_counts(queue.url)
+    except SqsError:
+        return queue.counts
+
+
+@require_POST
+@require_permission(OPERATE)
+def poll(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    """Peek. The queue's attributes (for the redrive limit) load while the peek runs, unless the
+    form asks to confirm a poll at the limit, which needs the limit first."""
+    current = workspace.enter(request, profile, region)
+    context: dict[str, Any] = {}
+    try:
+        url = current.queue_url(queue)
+    except SqsError as error:
+        found = Queue(name=queue, url="", attributes={})
+        context.update(poll_form=PollForm(request.POST), poll_error=str(error))
+        return _poll_response(request, found, context)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        loading = pool.submit(current.queue, queue, url)
+        early = PollForm(request.POST)
+        peeked = None
+        if early.is_valid() and not early.messages_at_limit_claimed:
+            peeked = _peek(request, current, url, queue, early, context)
+        try:
+            found = loading.result()
+        except SqsError as error:
+            found = Queue(name=queue, url=url, attributes={})
+            context.setdefault("poll_error", str(error))
+    limit = found.redrive_limit
+    form = PollForm(request.POST, limit=limit)
+    context.setdefault("poll_form", form)
+    if peeked is None and "poll_error" not in context and form.is_valid():
+        peeked = _peek(request, current, url, queue, form, context)
+    if peeked is not None:
+        # Whenever a peek ran, the form without the limit check was valid too.
+        count, wait = early.cleaned_data["count"], early.cleaned_data["wait"]
+        at_limit = _flag(peeked.messages, limit)
+        context.update(
+            polled=True,
+            results=peeked.messages,
+            unreleased=peeked.unreleased,
+            at_limit=at_limit,
+            poll_form=PollForm(
+                initial={"count": count, "wait": wait, "at_limit": at_limit}, limit=limit
+            ),
+        )
+    return _poll_response(request, found, context)
+
+
+def _peek(
+    request: HttpRequest,
+    current: Workspace,
+    url: str,
+    queue: str,
+    form: PollForm,
+    context: dict[str, Any],
+) -> PeekResult | None:
+    count, wait = form.cleaned_data["count"], form.cleaned_data["wait"]
+    try:
+        with audit.recorded_for(request, "peek_messages", queue=queue, count=count, wait=wait) as e:
+            result = current.sqs.peek(url, count, wait=wait)
+            e.parameters.update(
+                received=len(result.messages), message_ids=[m.message_id for m in result.messages]
+            )
+    except SqsError as failure:
+        context["poll_error"] = str(failure)
+        return None
+    return result
+
+
+def _poll_response(request: HttpRequest, queue: Queue, context: dict[str, Any]) -> HttpResponse:
+    context = {**_queue_context(queue), "consume_form": ConsumeForm(), **context}
+    context.setdefault("poll_form", PollForm(limit=queue.redrive_limit))
+    if request.htmx:
+        response = render(request, f"{TEMPLATE}#poll-panel", context)
+        return _counts_changed(response) if context.get("consumed") else response
+    return render(request, TEMPLATE, {**_page_context(queue), **context})
+
+
+@require_POST
+@require_permission(OPERATE)
+def delete(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    """Delete exactly the messages the user picked, by the receipt handles of their poll."""
+    current = workspace.enter(request, profile, region)
+    picked = request.POST.getlist("only") or request.POST.getlist("selected")
+    chosen = [value.split(" ", 1) for value in picked if " " in value]
+    context: dict[str, Any] = {"queue_name": queue}
+    if not chosen:
+        context["delete_error"] = "Select at least one message to delete."
+    else:
+        ids = [message_id for message_id, _ in chosen]
+        try:
+            with audit.recorded_for(request, "delete_messages", queue=queue, message_ids=ids) as e:
+                url = current.queue_url(queue)
+                results = current.sqs.delete_messages(url, [handle for _, handle in chosen])
+                failed = [r for r in results if not r.ok]
+                e.parameters["failed"] = len(failed)
+                if failed:
+                    e.outcome = AuditEvent.Outcome.PARTIAL
+                    e.error = failed[0].error
+        except SqsError as failure:
+            if isinstance(failure, QueueNotFound):
+                current.forget_queue_url(queue)
+            context["delete_error"] = str(failure)
+        else:
+            context["deleted_ids"] = [
+                message_id for (message_id, _), r in zip(chosen, results, strict=True) if r.ok
+            ]
+            context["delete_failures"] = [
+                (message_id, r)
+                for (message_id, _), r in zip(chosen, results, strict=True)
+                if not r.ok
+            ]
+            context["stale"] = any(r.stale for r in results)
+    if request.htmx:
+        response = render(request, f"{TEMPLATE}#delete-response", context)
+        return _counts_changed(response) if context.get("deleted_ids") else response
+    found, error = _queue_for_action(current, queue)
+    return _poll_response(request, found, {"poll_error": error, **context})
+
+
+@require_POST
+@require_permission(OPERATE)
+def consume(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    current = workspace.enter(request, profile, region)
+    found, error = _queue_for_action(current, queue)
+    form = ConsumeForm(request.POST)
+    context: dict[str, Any] = {"consume_form": form, "poll_error": error}
+    if not error and form.is_valid():
+        count, wait = form.cleaned_data["count"], form.cleaned_data["wait"]
+        try:
+            with audit.recorded_for(
+                request, "consume_messages", queue=queue, count=count, wait=wait
+            ) as e:
+                result = current.sqs.consume(found.url, count, wait=wait)
+                e.parameters.update(
+                    received=len(result.messages),
+                    message_ids=[m.message_id for m in result.messages],
+                    deleted=result.deleted,
+                )
+                if result.deleted < len(result.messages):
+                    e.outcome = AuditEvent.Outcome.PARTIAL
+        except SqsError as failure:
+            context["poll_error"] = str(failure)
+        else:
+            failures = {
+                m.message_id: d.error
+                for m, d in zip(result.messages, result.deletions, strict=True)
+                if not d.ok
+            }
+            context.update(
+                consumed=True,
+                results=result.messages,
+                consume_failures=failures,
+                consume_form=ConsumeForm(initial={"count": count, "wait": wait}),
+            )
+            if not request.htmx:
+                context["counts"] = _fresh_counts(current, found)
+    return _poll_response(request, found, context)
+
+
+@require_POST
+@require_permission(OPERATE)
+def export(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    """A fresh peek streamed as NDJSON; the bodies pass through, nothing is kept."""
+    current = workspace.enter(request, profile, region)
+    found, error = _queue_for_action(current, queue)
+    limit = found.redrive_limit
+    form = PollForm(request.POST, limit=limit)
+    if error or not form.is_valid():
+        return _poll_response(request, found, {"poll_form": form, "poll_error": error})
+    count, wait = form.cleaned_data["count"], form.cleaned_data["wait"]
+    try:
+        with audit.recorded_for(
+            request, "export_messages", queue=queue, count=count, wait=wait
+        ) as e:
+            result = current.sqs.peek(found.url, count, wait=wait)
+            e.parameters.update(
+                received=len(result.messages),
+                message_ids=[m.message_id for m in result.messages],
+            )
+    except SqsError as failure:
+        return _poll_response(request, found, {"poll_form": form, "poll_error": str(failure)})
+    response = StreamingHttpResponse(_ndjson(result.messages), content_type="application/x-ndjson")
+    response["Content-Disposition"] = f'attachment; filename="{queue}-messages.ndjson"'
+    return response
+
+
+def _ndjson(messages: tuple[Message, ...]) -> Iterator[str]:
+    for message in messages:
+        yield json.dumps(message.as_json(), ensure_ascii=False) + "\n"

@@ -1,0 +1,266 @@
+"""A queue's pages: create, detail (with live counts), edit, purge and delete."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import replace
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ... import audit
+from ...accounts.roles import BROWSE, OPERATE, require_permission
+from ...audit.models import AuditEvent
+from ...sqs import (
+    PurgeInProgress,
+    QueueDeletedRecently,
+    QueueNameTaken,
+    QueueNotFound,
+    SqsError,
+    TagChanges,
+)
+from ...sqs.queues import queue_name_problem, settled_queue_name
+from .. import workspace
+from ..forms.confirm import TypedConfirmationForm
+from ..forms.queues import QueueForm
+from .queue_list import detail_links
+
+FORM_TEMPLATE = "console/queue_form.html"
+
+
+def _dead_letter_choices(current: workspace.Workspace) -> list[str]:
+    """Queues to offer as dead-letter queues (the first 1,000, as ListQueues gives them)."""
+    try:
+        return list(current.sqs.list_queues(max_results=1000).names)
+    except SqsError:
+        return []
+
+
+def _form_failed(request: HttpRequest, context: dict, error: SqsError) -> HttpResponse:
+    """An action's SQS failure, shown on its form: beside the field it concerns, else above."""
+    form = context["form"]
+    if isinstance(error, QueueNameTaken | QueueDeletedRecently) and "name" in form.fields:
+        form.add_error("name", str(error))
+    elif isinstance(error, QueueNotFound) and form.cleaned_data.get("dead_letter_queue"):
+        form.add_error("dead_letter_queue", str(error))
+    else:
+        context["error"] = str(error)
+    return render(request, FORM_TEMPLATE, context, status=400)
+
+
+@require_GET
+@require_permission(OPERATE)
+def queue_name_check(request: HttpRequest, profile: str, region: str) -> HttpResponse:
+    """Live validation of the create form's name: format, .fifo and whether it is taken."""
+    current = workspace.enter(request, profile, region)
+    fifo = request.GET.get("queue_type") == "fifo"
+    name = settled_queue_name(request.GET.get("name", ""), fifo=fifo)
+    problem, note = queue_name_problem(name, fifo=fifo), ""
+    if not problem:
+        try:
+            current.sqs.get_queue_url(name)
+        except QueueNotFound:
+            note = f"{name} is available."
+        except SqsError as error:
+            note = f"{name} looks valid (could not check whether it is taken: {error})"
+        else:
+            problem = f"A queue named {name} already exists in {region}."
+    return render(
+        request,
+        f"{FORM_TEMPLATE}#name-check",
+        {"name_problem": problem, "name_note": note},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(OPERATE)
+def queue_create(request: HttpRequest, profile: str, region: str) -> HttpResponse:
+    current = workspace.enter(request, profile, region)
+    form = QueueForm(request.POST or None, queue_names=_dead_letter_choices(current))
+    context = {"form": form, "creating": True, "error": None}
+    if request.method == "GET" or not form.is_valid():
+        return render(
+            request, FORM_TEMPLATE, context, status=200 if request.method == "GET" else 400
+        )
+    name, tags = form.cleaned_data["name"], form.tags()
+    try:
+        arn = current.sqs.dead_letter_queue_arn(form.cleaned_data["dead_letter_queue"])
+        attributes = {k: v for k, v in form.attributes(arn).to_raw().items() if v != ""}
+        with audit.recorded_for(
+            request, "create_queue", queue=name, attributes=attributes, tags=tags
+        ):
+            current.sqs.create_queue_if_absent(name, attributes, tags)
+    except SqsError as error:
+        return _form_failed(request, context, error)
+    messages.success(request, f"Created queue {name}.")
+    return redirect("console:queue-detail", profile, region, name)
+
+
+@require_GET
+@require_permission(BROWSE)
+def queue_detail(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    current = workspace.enter(request, profile, region)
+    found = workspace.queue_or_404(current, queue)
+    details = current.sqs.queue_details(found.url)
+    context = {
+        **detail_links(profile, region),
+        "queue": found,
+        "settings": found.settings,
+        "tags": sorted(details.tags.items()),
+        "sources": details.dead_letter_sources,
+        "problems": details.problems,
+        "raw_json": json.dumps(found.attributes, indent=2, sort_keys=True),
+        "counts": found.counts,
+    }
+    return render(request, "console/queue_detail.html", context)
+
+
+@require_GET
+@require_permission(BROWSE)
+def queue_counts(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    """The detail page's live counts (polled by HTMX)."""
+    current = workspace.enter(request, profile, region)
+    context: dict = {"queue_name": queue, "counts": None, "counts_error": "", "gone": False}
+    try:
+        context["counts"] = current.sqs.get_counts(current.queue_url(queue))
+    except QueueNotFound:
+        current.forget_queue_url(queue)
+        context.update(counts_error="This queue no longer exists.", gone=True)
+        # 286 tells htmx to stop polling; the partial drops its trigger too.
+        return render(request, "console/queue_detail.html#queue-counts", context, status=286)
+    except SqsError as error:
+        context["counts_error"] = str(error)
+    return render(request, "console/queue_detail.html#queue-counts", context)
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(OPERATE)
+def queue_edit(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    current = workspace.enter(request, profile, region)
+    found = workspace.queue_or_404(current, queue)
+    # Tags that cannot be read start empty: saving then only adds tags, never removes any.
+    with contextlib.suppress(SqsError):
+        found = replace(found, tags=current.sqs.list_queue_tags(found.url))
+    same_type = [n for n in _dead_letter_choices(current) if n.endswith(".fifo") == found.is_fifo]
+    form = QueueForm(request.POST or None, queue=found, queue_names=same_type)
+    context = {"form": form, "creating": False, "queue": found, "error": None}
+    if request.method == "GET" or not form.is_valid():
+        return render(
+            request, FORM_TEMPLATE, context, status=200 if request.method == "GET" else 400
+        )
+    try:
+        arn = current.sqs.dead_letter_queue_arn(form.cleaned_data["dead_letter_queue"])
+        changed = form.attributes(arn).changes_from(found.settings)
+        tags = TagChanges.between(found.tags, form.tags())
+        with audit.recorded_for(
+            request,
+            "edit_queue",
+            queue=found.name,
+            attributes=changed,
+            tags_set=tags.added,
+            tags_removed=list(tags.removed),
+        ):
+            current.sqs.update_queue(found.url, changed, tags)
+    except SqsError as error:
+        return _form_failed(request, context, error)
+    if changed or tags:
+        messages.success(request, f"Saved queue {found.name}.")
+    else:
+        messages.info(request, "Nothing changed.")
+    return redirect("console:queue-detail", profile, region, found.name)
+
+
+def _last_purge(current: workspace.Workspace, queue: str) -> AuditEvent | None:
+    return (
+        AuditEvent.objects.filter(
+            action="purge_queue",
+            queue=queue,
+            profile=current.profile,
+            region=current.region,
+            outcome=AuditEvent.Outcome.SUCCESS,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _purge_retry_hint(current: workspace.Workspace, queue: str) -> str:
+    last = _last_purge(current, queue)
+    if last is None:
+        return "Try again in a minute."
+    retry = last.created_at + timedelta(seconds=60)
+    wait = max(1, int((retry - timezone.now()).total_seconds()))
+    return f"Try again in about {wait} seconds (after {retry:%H:%M:%S} UTC)."
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(OPERATE)
+def queue_purge(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    current = workspace.enter(request, profile, region)
+    found = workspace.queue_or_404(current, queue)
+    counts = found.counts
+    form = TypedConfirmationForm(request.POST or None, expected=found.name, verb="purge")
+    context: dict = {"queue": found, "counts": counts, "form": form, "verb": "Purge", "error": None}
+    if request.method == "GET" or not form.is_valid():
+        status = 200 if request.method == "GET" else 400
+        return render(request, "console/queue_purge.html", context, status=status)
+    total = counts.available + counts.in_flight + counts.delayed
+    try:
+        with audit.recorded_for(request, "purge_queue", queue=found.name, messages_before=total):
+            current.sqs.purge_queue(found.url)
+    except PurgeInProgress:
+        context["error"] = (
+            f"{found.name} was purged less than 60 seconds ago, and SQS allows one purge per "
+            f"queue every 60 seconds (PurgeQueueInProgress). The earlier purge is still deleting "
+            f"messages. {_purge_retry_hint(current, found.name)}"
+        )
+        return render(request, "console/queue_purge.html", context, status=409)
+    except SqsError as error:
+        context["error"] = str(error)
+        return render(request, "console/queue_purge.html", context, status=400)
+    messages.success(
+        request,
+        f"Purging {found.name}: {total} message{'s' if total != 1 else ''} will be deleted. "
+        "SQS can take up to 60 seconds to finish; the counts below show it.",
+    )
+    return redirect("console:queue-detail", profile, region, found.name)
+
+
+@require_http_methods(["GET", "POST"])
+@require_permission(OPERATE)
+def queue_delete(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    current = workspace.enter(request, profile, region)
+    found = workspace.queue_or_404(current, queue)
+    form = TypedConfirmationForm(request.POST or None, expected=found.name, verb="delete")
+    context: dict = {
+        "queue": found,
+        "form": form,
+        "counts": found.counts,
+        "verb": "Delete",
+        "error": None,
+    }
+    if request.method == "GET":
+        # Deleting a dead-letter queue leaves its sources pointing at nothing: say which.
+        with contextlib.suppress(SqsError):
+            context["sources"] = current.sqs.list_dead_letter_source_queues(found.url)
+    if request.method == "GET" or not form.is_valid():
+        status = 200 if request.method == "GET" else 400
+        return render(request, "console/queue_delete.html", context, status=status)
+    try:
+        with audit.recorded_for(request, "delete_queue", queue=found.name):
+            current.sqs.delete_queue(found.url)
+        current.forget_queue_url(found.name)
+    except SqsError as error:
+        context["error"] = str(error)
+        return render(request, "console/queue_delete.html", context, status=400)
+    messages.success(
+        request,
+        f"Deleted queue {found.name}. SQS reserves the name for 60 seconds: a new queue named "
+        f"{found.name} can be created after {timezone.now() + timedelta(seconds=60):%H:%M:%S} UTC.",
+    )
+    return redirect("console:queue-list", profile, region)

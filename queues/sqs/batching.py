@@ -1,0 +1,61 @@
+"""Splitting work into batches and running calls side by side: the two shapes of bulk SQS work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+# SQS batch calls take at most 10 entries and 1 MiB of messages together.
+BATCH_ENTRIES = 10
+BATCH_BYTES = 1_048_576
+
+
+def batched[T](
+    items: Iterable[T],
+    *,
+    max_items: int = BATCH_ENTRIES,
+    max_total: int | None = None,
+    size_of: Callable[[T], int] = lambda _: 0,
+    key: Callable[[T], Hashable] | None = None,
+) -> list[list[T]]:
+    """Consecutive batches of at most `max_items`, whose sizes add up to at most `max_total`,
+    and whose items share one `key`. An item larger than `max_total` goes alone."""
+    batches: list[list[T]] = []
+    current: list[T] = []
+    total = 0
+    for item in items:
+        size = size_of(item)
+        if current and (
+            len(current) >= max_items
+            or (max_total is not None and total + size > max_total)
+            or (key is not None and key(item) != key(current[0]))
+        ):
+            batches.append(current)
+            current, total = [], 0
+        current.append(item)
+        total += size
+    if current:
+        batches.append(current)
+    return batches
+
+
+def in_parallel[T, R](fn: Callable[[T], R], items: Sequence[T], concurrency: int) -> list[R]:
+    """`fn` over `items`, at most `concurrency` at a time, results in the items' order."""
+    if len(items) <= 1 or concurrency <= 1:
+        return [fn(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(concurrency, len(items))) as pool:
+        return list(pool.map(fn, items))
+
+
+def side_by_side(*calls: Callable[[], Any]) -> list[Any]:
+    """Run independent calls at the same time; each result is its value or the exception it
+    raised, so one failure does not hide the others."""
+
+    def run(call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        except Exception as error:
+            return error
+
+    return in_parallel(run, list(calls), len(calls))

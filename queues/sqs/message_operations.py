@@ -1,0 +1,213 @@
+"""Message operations of SqsService: send (one or a batch), peek, delete and consume."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from . import errors
+from .batching import BATCH_BYTES, BATCH_ENTRIES, batched, in_parallel
+from .client import SqsClient
+from .messages import (
+    BatchEntryResult,
+    BatchResult,
+    ConsumeResult,
+    DeleteResult,
+    Message,
+    OutgoingMessage,
+    PeekResult,
+    SendResult,
+)
+from .queues import queue_name_from_url as _name
+
+logger = logging.getLogger("sqsadmin.sqs")
+
+# The most messages one peek or consume gathers (SQS hands out 10 a call).
+MAX_RECEIVE = 100
+# Batch calls of one operation in flight at once.
+BATCH_CONCURRENCY = 10
+
+
+class MessageOperations(SqsClient):
+    def send_message(self, url: str, message: OutgoingMessage) -> SendResult:
+        with self._translated(_name(url)):
+            response = self._client.send_message(QueueUrl=url, **message.parameters())
+        return SendResult(response["MessageId"], response.get("SequenceNumber", ""))
+
+    def send(self, url: str, messages: Sequence[OutgoingMessage]) -> BatchResult:
+        """Send one message with SendMessage, several with SendMessageBatch; either way one
+        result an entry."""
+        if len(messages) == 1:
+            sent = self.send_message(url, messages[0])
+            return BatchResult((BatchEntryResult(0, sent.message_id, sent.sequence_number),))
+        return self.send_batch(url, messages)
+
+    def send_batch(
+        self, url: str, messages: Sequence[OutgoingMessage], *, concurrency: int = BATCH_CONCURRENCY
+    ) -> BatchResult:
+        """SendMessageBatch, 10 entries (and at most 1 MiB) a call, calls in parallel.
+
+        Every entry gets a result. A call that fails as a whole marks its entries failed with
+        the reason; only when nothing at all was sent does the error propagate.
+        """
+        chunks = batched(
+            enumerate(messages), max_total=BATCH_BYTES, size_of=lambda item: item[1].size
+        )
+        call_errors: list[errors.SqsError] = []
+
+        def send(chunk: list[tuple[int, OutgoingMessage]]) -> list[BatchEntryResult]:
+            entries = [{"Id": str(index), **m.parameters()} for index, m in chunk]
+            try:
+                with self._translated(_name(url)):
+                    response = self._client.send_message_batch(QueueUrl=url, Entries=entries)
+            except errors.SqsError as error:
+                call_errors.append(error)
+                return [BatchEntryResult(i, error=str(error), code=error.code) for i, _ in chunk]
+            return [
+                BatchEntryResult(int(ok["Id"]), ok["MessageId"], ok.get("SequenceNumber", ""))
+                for ok in response.get("Successful", [])
+            ] + [_failed_entry(failed) for failed in response.get("Failed", [])]
+
+        results = in_parallel(send, chunks, concurrency)
+        entries = tuple(sorted((e for chunk in results for e in chunk), key=lambda e: e.index))
+        if call_errors and not any(e.ok for e in entries):
+            raise call_errors[0]
+        return BatchResult(entries)
+
+    def _receive(self, url: str, count: int, *, wait: int, visibility: int | None) -> list[Message]:
+        params: dict[str, Any] = {
+            "QueueUrl": url,
+            "MaxNumberOfMessages": count,
+            "WaitTimeSeconds": wait,
+            "MessageSystemAttributeNames": ["All"],
+            "MessageAttributeNames": ["All"],
+        }
+        if visibility is not None:
+            params["VisibilityTimeout"] = visibility
+        with self._translated(_name(url)):
+            response = self._client_for_wait(wait).receive_message(**params)
+        return [Message.from_response(raw) for raw in response.get("Messages", [])]
+
+    def _receive_up_to(
+        self, url: str, count: int, *, wait: int, visibility: int | None, seen: dict
+    ) -> None:
+        """Receive until `count` distinct messages or the queue has no more to give.
+
+        Only the first call waits the full time; later ones wait a second at most, enough for
+        SQS to ask all its servers without stalling on an exhausted queue.
+        """
+        first = True
+        while len(seen) < count:
+            batch = self._receive(
+                url,
+                min(BATCH_ENTRIES, count - len(seen)),
+                wait=wait if first else min(wait, 1),
+                visibility=visibility,
+            )
+            first = False
+            new = [m for m in batch if m.message_id not in seen]
+            for message in batch:
+                # A duplicate delivery carries the newest receipt handle: keep that one.
+                seen[message.message_id] = message
+            if not new:
+                return
+
+    def peek(self, url: str, count: int = 10, *, wait: int = 0, lease: int = 30) -> PeekResult:
+        """Look at up to `count` messages and leave them in the queue.
+
+        Receives with a short visibility lease (so later receives reach further messages instead
+        of returning the same few), then releases them all with visibility 0. Each receive still
+        adds one to a message's receive count.
+        """
+        _check_receive(count, wait)
+        seen: dict[str, Message] = {}
+        try:
+            self._receive_up_to(url, count, wait=wait, visibility=lease, seen=seen)
+        except errors.SqsError:
+            self._release(url, [m.receipt_handle for m in seen.values()], quiet=True)
+            raise
+        unreleased = self._release(url, [m.receipt_handle for m in seen.values()])
+        return PeekResult(tuple(seen.values())[:count], unreleased)
+
+    def _release(self, url: str, handles: list[str], *, quiet: bool = False) -> int:
+        """Make leased messages visible again; return how many could not be."""
+
+        def release(chunk: list[str]) -> int:
+            entries = [
+                {"Id": str(i), "ReceiptHandle": h, "VisibilityTimeout": 0}
+                for i, h in enumerate(chunk)
+            ]
+            try:
+                with self._translated(_name(url)):
+                    response = self._client.change_message_visibility_batch(
+                        QueueUrl=url, Entries=entries
+                    )
+            except errors.SqsError:
+                if not quiet:
+                    logger.warning("could not release %d leased messages", len(chunk))
+                return len(chunk)
+            return len(response.get("Failed", []))
+
+        chunks = batched(handles)
+        return sum(in_parallel(release, chunks, len(chunks)))
+
+    def delete_messages(self, url: str, receipt_handles: Sequence[str]) -> tuple[DeleteResult, ...]:
+        """DeleteMessageBatch with exactly these handles; one result each, in the same order."""
+
+        def delete(chunk: list[tuple[int, str]]) -> list[DeleteResult]:
+            entries = [{"Id": str(i), "ReceiptHandle": h} for i, h in chunk]
+            with self._translated(_name(url)):
+                response = self._client.delete_message_batch(QueueUrl=url, Entries=entries)
+            failed = {f["Id"]: f for f in response.get("Failed", [])}
+            return [
+                _failed_delete(e["ReceiptHandle"], failed[e["Id"]])
+                if e["Id"] in failed
+                else DeleteResult(e["ReceiptHandle"])
+                for e in entries
+            ]
+
+        chunks = batched(enumerate(receipt_handles))
+        return tuple(r for chunk in in_parallel(delete, chunks, BATCH_CONCURRENCY) for r in chunk)
+
+    def consume(
+        self, url: str, count: int = 10, *, wait: int = 0, visibility: int = 30
+    ) -> ConsumeResult:
+        """Receive up to `count` messages and delete them: they are gone from the queue."""
+        _check_receive(count, wait)
+        seen: dict[str, Message] = {}
+        try:
+            self._receive_up_to(url, count, wait=wait, visibility=visibility, seen=seen)
+        except errors.SqsError:
+            if not seen:
+                raise
+        messages = tuple(seen.values())
+        deletions = self.delete_messages(url, [m.receipt_handle for m in messages])
+        return ConsumeResult(messages, deletions)
+
+
+def _check_receive(count: int, wait: int) -> None:
+    if not 1 <= count <= MAX_RECEIVE:
+        raise errors.InvalidInput(f"Receive between 1 and {MAX_RECEIVE} messages, not {count}.")
+    if not 0 <= wait <= 20:
+        raise errors.InvalidInput(f"The wait time is 0-20 seconds, not {wait}.")
+
+
+def _failed_entry(failed: dict[str, Any]) -> BatchEntryResult:
+    return BatchEntryResult(
+        int(failed["Id"]),
+        error=failed.get("Message") or failed.get("Code", ""),
+        code=failed.get("Code", ""),
+    )
+
+
+def _failed_delete(handle: str, failure: dict[str, Any]) -> DeleteResult:
+    code = failure.get("Code", "")
+    if code == "ReceiptHandleIsInvalid":
+        text = (
+            "The receipt handle is no longer valid: the message was deleted, received again "
+            "elsewhere, or its queue was purged. Poll again for a fresh one."
+        )
+    else:
+        text = failure.get("Message") or code
+    return DeleteResult(handle, error=text, code=code)

@@ -1,0 +1,234 @@
+"""Messages as the SQS layer sends and receives them, and the results of batch calls."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
+
+
+def epoch_millis(raw: str | None) -> float | None:
+    """System attributes carry epoch milliseconds as strings; return epoch seconds."""
+    if not raw:
+        return None
+    return float(raw) / 1000
+
+
+def attribute_size(attributes: dict[str, dict[str, Any]] | None) -> int:
+    """What message attributes add to a message's size: name, data type and value, in bytes."""
+    size = 0
+    for name, attribute in (attributes or {}).items():
+        size += len(name.encode()) + len(attribute.get("DataType", "").encode())
+        if "BinaryValue" in attribute:
+            size += len(attribute["BinaryValue"])
+        else:
+            size += len(str(attribute.get("StringValue", "")).encode())
+    return size
+
+
+def message_size(body: str, attributes: dict[str, dict[str, Any]] | None = None) -> int:
+    """The size SQS checks against MaximumMessageSize: the UTF-8 body plus its attributes."""
+    return len(body.encode()) + attribute_size(attributes)
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One message to send; attributes in SendMessage's shape ({name: {DataType, ...Value}})."""
+
+    body: str
+    group_id: str = ""
+    deduplication_id: str = ""
+    delay_seconds: int | None = None
+    attributes: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return message_size(self.body, self.attributes)
+
+    def parameters(self) -> dict[str, Any]:
+        params: dict[str, Any] = {"MessageBody": self.body}
+        if self.group_id:
+            params["MessageGroupId"] = self.group_id
+        if self.deduplication_id:
+            params["MessageDeduplicationId"] = self.deduplication_id
+        if self.delay_seconds is not None:
+            params["DelaySeconds"] = self.delay_seconds
+        if self.attributes:
+            params["MessageAttributes"] = self.attributes
+        return params
+
+
+@dataclass(frozen=True)
+class SendResult:
+    message_id: str
+    sequence_number: str = ""
+
+
+@dataclass(frozen=True)
+class BatchEntryResult:
+    """The outcome of one entry of a batch call; `index` is its position in what was asked."""
+
+    index: int
+    message_id: str = ""
+    sequence_number: str = ""
+    error: str = ""
+    code: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    entries: tuple[BatchEntryResult, ...]
+
+    @property
+    def succeeded(self) -> tuple[BatchEntryResult, ...]:
+        return tuple(e for e in self.entries if e.ok)
+
+    @property
+    def failed(self) -> tuple[BatchEntryResult, ...]:
+        return tuple(e for e in self.entries if not e.ok)
+
+
+@dataclass(frozen=True)
+class MessageAttribute:
+    name: str
+    data_type: str
+    string_value: str | None = None
+    binary_value: bytes | None = None
+
+    @property
+    def display_value(self) -> str:
+        if self.binary_value is not None:
+            return base64.b64encode(self.binary_value).decode()
+        return self.string_value or ""
+
+    @property
+    def size(self) -> int:
+        value = (
+            len(self.binary_value)
+            if self.binary_value is not None
+            else len((self.string_value or "").encode())
+        )
+        return len(self.name.encode()) + len(self.data_type.encode()) + value
+
+    def as_json(self) -> dict[str, str]:
+        key = "BinaryValue" if self.binary_value is not None else "StringValue"
+        return {"DataType": self.data_type, key: self.display_value}
+
+
+@dataclass(frozen=True)
+class Message:
+    """A received message. Timestamps are epoch seconds as floats."""
+
+    message_id: str
+    receipt_handle: str
+    body: str
+    md5_of_body: str
+    sent_at: float | None
+    receive_count: int
+    group_id: str
+    sequence_number: str
+    first_received_at: float | None
+    attributes: tuple[MessageAttribute, ...]
+    system_attributes: dict[str, str]
+
+    @classmethod
+    def from_response(cls, raw: dict[str, Any]) -> Message:
+        system = dict(raw.get("Attributes", {}))
+        attributes = tuple(
+            MessageAttribute(
+                name=name,
+                data_type=value.get("DataType", "String"),
+                string_value=value.get("StringValue"),
+                binary_value=value.get("BinaryValue"),
+            )
+            for name, value in sorted(raw.get("MessageAttributes", {}).items())
+        )
+        return cls(
+            message_id=raw["MessageId"],
+            receipt_handle=raw["ReceiptHandle"],
+            body=raw.get("Body", ""),
+            md5_of_body=raw.get("MD5OfBody", ""),
+            sent_at=epoch_millis(system.get("SentTimestamp")),
+            receive_count=int(system.get("ApproximateReceiveCount", 0)),
+            group_id=system.get("MessageGroupId", ""),
+            sequence_number=system.get("SequenceNumber", ""),
+            first_received_at=epoch_millis(system.get("ApproximateFirstReceiveTimestamp")),
+            attributes=attributes,
+            system_attributes=system,
+        )
+
+    @property
+    def size(self) -> int:
+        return len(self.body.encode()) + sum(a.size for a in self.attributes)
+
+    @property
+    def sent(self) -> datetime | None:
+        return datetime.fromtimestamp(self.sent_at, tz=UTC) if self.sent_at else None
+
+    @property
+    def preview(self) -> str:
+        return self.body[:100]
+
+    @cached_property
+    def pretty_body(self) -> str | None:
+        """The body indented, when it is a JSON object or array; else None."""
+        if not self.body.lstrip().startswith(("{", "[")):
+            return None
+        try:
+            return json.dumps(json.loads(self.body), indent=2, ensure_ascii=False)
+        except ValueError:
+            return None
+
+    def as_json(self) -> dict[str, Any]:
+        """What an export line holds: id, body, message and system attributes."""
+        return {
+            "MessageId": self.message_id,
+            "Body": self.body,
+            "MD5OfBody": self.md5_of_body,
+            "MessageAttributes": {a.name: a.as_json() for a in self.attributes},
+            "Attributes": self.system_attributes,
+        }
+
+
+@dataclass(frozen=True)
+class PeekResult:
+    """Messages seen by a poll that leaves them in the queue; `unreleased` could not be made
+    visible again and stay hidden until their lease ends."""
+
+    messages: tuple[Message, ...]
+    unreleased: int = 0
+
+
+@dataclass(frozen=True)
+class DeleteResult:
+    receipt_handle: str
+    error: str = ""
+    code: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+    @property
+    def stale(self) -> bool:
+        return self.code == "ReceiptHandleIsInvalid"
+
+
+@dataclass(frozen=True)
+class ConsumeResult:
+    """Messages received and deleted; a message whose delete failed is back in the queue once
+    its visibility timeout ends."""
+
+    messages: tuple[Message, ...]
+    deletions: tuple[DeleteResult, ...]
+
+    @property
+    def deleted(self) -> int:
+        return sum(1 for d in self.deletions if d.ok)
