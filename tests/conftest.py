@@ -12,20 +12,21 @@ import requests
 from django.contrib.auth.models import Group, Permission, User
 from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
-from moto import mock_aws
 from moto.server import ThreadedMotoServer
 from pytest_django.live_server_helper import LiveServer
 
 from queues.accounts.roles import ADMINS, OPERATORS, VIEWERS, sync_role_groups
 from queues.models import AuthMode, AwsProfile
 from queues.profiles import credentials
+from queues.profiles.credentials import sqs_for
+from queues.sqs import SqsService
+from tests.helpers import REGION, redrive
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
-REGION = "us-east-1"
 PASSWORD = "correct-horse-battery-staple"
 
 
@@ -63,13 +64,6 @@ def empty_cache() -> Iterator[None]:
     cache.clear()
 
 
-@pytest.fixture
-def mocked_sqs() -> Iterator:
-    """An in-process moto SQS client: fast, for service tests."""
-    with mock_aws():
-        yield boto3.client("sqs", region_name=REGION)
-
-
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
     """A real SQS-protocol server over HTTP on 127.0.0.1 (moto's ThreadedMotoServer)."""
@@ -97,6 +91,41 @@ def raw_sqs(sqs_endpoint: str):
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
     )
+
+
+@pytest.fixture
+def sqs(raw_sqs) -> SqsService:
+    """The service layer on a plain boto3 client that talks HTTP to the SQS server."""
+    return SqsService(raw_sqs)
+
+
+@pytest.fixture
+def profile_sqs(profile: AwsProfile) -> SqsService:
+    """The service layer as the dashboard builds it from the test profile."""
+    return sqs_for(profile, REGION)
+
+
+@pytest.fixture
+def standard_url(raw_sqs) -> str:
+    return raw_sqs.create_queue(QueueName="orders")["QueueUrl"]
+
+
+@pytest.fixture
+def fifo_url(raw_sqs) -> str:
+    return raw_sqs.create_queue(
+        QueueName="payments.fifo",
+        Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"},
+    )["QueueUrl"]
+
+
+@pytest.fixture
+def redrive_url(raw_sqs) -> str:
+    """A queue whose messages move to `orders-dlq` after two receives."""
+    raw_sqs.create_queue(QueueName="orders-dlq")
+    policy = redrive(raw_sqs, "orders-dlq", 2)
+    return raw_sqs.create_queue(QueueName="retried", Attributes={"RedrivePolicy": policy})[
+        "QueueUrl"
+    ]
 
 
 @pytest.fixture

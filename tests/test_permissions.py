@@ -14,7 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from queues.accounts.roles import BROWSE, MANAGE_PROFILES, OPERATE
-from tests.conftest import REGION
+from tests.helpers import REGION
 
 PUBLIC = "public"  # no login needed
 SIGNED_IN = "signed in"  # any signed-in user

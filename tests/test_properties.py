@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from queues.models import AuditEvent, AwsProfile
 from queues.profiles.forms import ProfileForm
-from tests.conftest import REGION
+from tests.helpers import REGION
 
 QUEUE, FIFO_QUEUE = "props-queue", "props-queue.fifo"
 

@@ -9,15 +9,7 @@ import pytest
 from django.urls import reverse
 
 from queues.models import AuditEvent
-from tests.conftest import REGION
-
-from .conftest import send, visible
-
-HTMX = {"HX-Request": "true"}
-
-
-def url_for(profile, name: str, queue: str) -> str:
-    return reverse(f"console:{name}", args=[profile.slug, REGION, queue])
+from tests.helpers import HTMX, REGION, page_url, send, visible
 
 
 @pytest.fixture
@@ -27,7 +19,7 @@ def operator(client, operator_user):
 
 
 def test_the_page_shows_the_queue_its_counts_and_both_panels(operator, profile, standard_url):
-    html = operator.get(url_for(profile, "messages", "orders")).content.decode()
+    html = operator.get(page_url("messages", profile, "orders")).content.decode()
     assert "Send message" in html and "Poll for messages" in html
     assert "Messages available" in html and "Standard" in html
     assert "Delivery delay" in html and "Message group ID" not in html
@@ -37,7 +29,7 @@ def test_the_page_shows_the_queue_its_counts_and_both_panels(operator, profile, 
 def test_a_fifo_queue_asks_for_group_and_knows_about_content_based_deduplication(
     operator, profile, fifo_url
 ):
-    html = operator.get(url_for(profile, "messages", "payments.fifo")).content.decode()
+    html = operator.get(page_url("messages", profile, "payments.fifo")).content.decode()
     assert "Message group ID" in html and "Delivery delay" not in html
     assert "content-based deduplication is on" in html
 
@@ -45,7 +37,7 @@ def test_a_fifo_queue_asks_for_group_and_knows_about_content_based_deduplication
 @pytest.mark.parametrize("name", ["messages"])
 def test_a_viewer_gets_a_403_naming_the_operator_role(client, viewer_user, profile, name):
     client.force_login(viewer_user)
-    response = client.get(url_for(profile, name, "orders"))
+    response = client.get(page_url(name, profile, "orders"))
     assert response.status_code == 403
     assert "<strong>Operator</strong> role" in response.content.decode()
 
@@ -58,14 +50,14 @@ def test_viewers_cannot_send_receive_or_delete(client, viewer_user, profile, raw
     url = raw_sqs.create_queue(QueueName="orders")["QueueUrl"]
     send(raw_sqs, url, 1)
     client.force_login(viewer_user)
-    response = client.post(url_for(profile, name, "orders"), {"body": "x", "count": 1})
+    response = client.post(page_url(name, profile, "orders"), {"body": "x", "count": 1})
     assert response.status_code == 403
     assert "Operator" in response.content.decode()
     assert visible(raw_sqs, url) == 1
 
 
 def test_a_missing_queue_is_a_404_page_that_says_so(operator, profile):
-    response = operator.get(url_for(profile, "messages", "nope"))
+    response = operator.get(page_url("messages", profile, "nope"))
     assert response.status_code == 404
     assert "does not exist" in response.content.decode()
 
@@ -74,13 +66,13 @@ def test_sending_shows_the_message_id_and_refreshes_the_counts(
     operator, profile, raw_sqs, standard_url
 ):
     response = operator.post(
-        url_for(profile, "messages-send", "orders"),
+        page_url("messages-send", profile, "orders"),
         {"body": "hello", "body_format": "text", "copies": 1},
         headers=HTMX,
     )
     html = response.content.decode()
     assert response["HX-Trigger"] == '{"countsChanged": {}}'
-    counts = operator.get(url_for(profile, "messages-counts", "orders"), headers=HTMX)
+    counts = operator.get(page_url("messages-counts", profile, "orders"), headers=HTMX)
     assert "Messages available</dt><dd>1</dd>" in counts.content.decode()
     (message,) = raw_sqs.receive_message(QueueUrl=standard_url)["Messages"]
     assert f"Message ID <code data-message-id>{message['MessageId']}</code>" in html
@@ -91,7 +83,7 @@ def test_sending_shows_the_message_id_and_refreshes_the_counts(
 
 def test_a_fifo_send_shows_the_sequence_number(operator, profile, raw_sqs, fifo_url):
     html = operator.post(
-        url_for(profile, "messages-send", "payments.fifo"),
+        page_url("messages-send", profile, "payments.fifo"),
         {
             "body": "pay",
             "body_format": "text",
@@ -110,7 +102,7 @@ def test_a_fifo_send_shows_the_sequence_number(operator, profile, raw_sqs, fifo_
 
 def test_attributes_and_json_are_sent_as_typed(operator, profile, raw_sqs, standard_url):
     operator.post(
-        url_for(profile, "messages-send", "orders"),
+        page_url("messages-send", profile, "orders"),
         {
             "body": '{"order": 1}',
             "body_format": "json",
@@ -134,7 +126,7 @@ def test_attributes_and_json_are_sent_as_typed(operator, profile, raw_sqs, stand
 
 def test_copies_are_sent_in_batches(operator, profile, raw_sqs, standard_url):
     html = operator.post(
-        url_for(profile, "messages-send", "orders"),
+        page_url("messages-send", profile, "orders"),
         {"body": "copy", "body_format": "text", "copies": 23},
         headers=HTMX,
     ).content.decode()
@@ -146,7 +138,7 @@ def test_fifo_copies_each_get_a_deduplication_id_so_all_arrive(
     operator, profile, raw_sqs, fifo_url
 ):
     operator.post(
-        url_for(profile, "messages-send", "payments.fifo"),
+        page_url("messages-send", profile, "payments.fifo"),
         {"body": "same", "body_format": "text", "copies": 5, "group_id": "g"},
         headers=HTMX,
     )
@@ -162,7 +154,7 @@ def test_copies_too_big_for_one_batch_are_split_and_all_sent(
         QueueUrl=standard_url, Attributes={"MaximumMessageSize": "1048576"}
     )
     html = operator.post(
-        url_for(profile, "messages-send", "orders"),
+        page_url("messages-send", profile, "orders"),
         {"body": body, "body_format": "text", "copies": 2},
         headers=HTMX,
     ).content.decode()
@@ -199,7 +191,7 @@ def test_fifo_copies_leave_room_for_their_deduplication_suffix(
     operator, profile, raw_sqs, fifo_url
 ):
     html = operator.post(
-        url_for(profile, "messages-send", "payments.fifo"),
+        page_url("messages-send", profile, "payments.fifo"),
         {
             "body": "b",
             "body_format": "text",

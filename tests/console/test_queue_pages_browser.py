@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import attributes, redrive
+from tests.helpers import attributes, redrive
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,9 +8,7 @@ import re
 import pytest
 
 from queues.models import AuditEvent
-
-from .conftest import send, visible
-from .test_views import HTMX, url_for
+from tests.helpers import HTMX, page_url, send, visible
 
 QUEUES = [("standard_url", "orders"), ("fifo_url", "payments.fifo")]
 
@@ -29,7 +27,9 @@ def queue(request) -> tuple[str, str]:
 
 def poll(client, profile, name: str, **data) -> str:
     data = {"count": 10, "wait": 0, **data}
-    return client.post(url_for(profile, "messages-poll", name), data, headers=HTMX).content.decode()
+    return client.post(
+        page_url("messages-poll", profile, name), data, headers=HTMX
+    ).content.decode()
 
 
 def selections(html: str) -> list[str]:
@@ -70,7 +70,7 @@ def test_deleting_two_selected_messages_removes_exactly_those(operator, profile,
     picked = selections(poll(operator, profile, name))
     assert len(picked) == 5
     html = operator.post(
-        url_for(profile, "messages-delete", name),
+        page_url("messages-delete", profile, name),
         {"selected": [picked[0], picked[3]]},
         headers=HTMX,
     ).content.decode()
@@ -89,7 +89,7 @@ def test_a_row_delete_button_deletes_only_that_message_even_with_others_ticked(
     send(raw_sqs, standard_url, 3)
     picked = selections(poll(operator, profile, "orders"))
     operator.post(
-        url_for(profile, "messages-delete", "orders"),
+        page_url("messages-delete", profile, "orders"),
         {"selected": picked, "only": picked[1]},
         headers=HTMX,
     )
@@ -99,7 +99,7 @@ def test_a_row_delete_button_deletes_only_that_message_even_with_others_ticked(
 def test_deleting_nothing_selected_says_so(operator, profile, raw_sqs, standard_url):
     send(raw_sqs, standard_url, 1)
     html = operator.post(
-        url_for(profile, "messages-delete", "orders"), {}, headers=HTMX
+        page_url("messages-delete", profile, "orders"), {}, headers=HTMX
     ).content.decode()
     assert "Select at least one message to delete." in html
     assert visible(raw_sqs, standard_url) == 1
@@ -112,7 +112,7 @@ def test_a_stale_receipt_handle_is_explained_with_a_poll_again_button(
     picked = selections(poll(operator, profile, "orders"))
     raw_sqs.purge_queue(QueueUrl=standard_url)
     html = operator.post(
-        url_for(profile, "messages-delete", "orders"), {"selected": picked}, headers=HTMX
+        page_url("messages-delete", profile, "orders"), {"selected": picked}, headers=HTMX
     ).content.decode()
     assert "could not be deleted" in html and "no longer valid" in html
     assert ">Poll again</button>" in html
@@ -143,12 +143,12 @@ def test_receive_and_delete_needs_the_confirmation(operator, profile, raw_sqs, q
     url, name = queue
     send(raw_sqs, url, 4)
     refused = operator.post(
-        url_for(profile, "messages-consume", name), {"count": 2, "wait": 0}, headers=HTMX
+        page_url("messages-consume", profile, name), {"count": 2, "wait": 0}, headers=HTMX
     ).content.decode()
     assert "Tick the box to confirm" in refused
     assert visible(raw_sqs, url) == 4
     html = operator.post(
-        url_for(profile, "messages-consume", name),
+        page_url("messages-consume", profile, name),
         {"count": 2, "wait": 0, "confirm": "on"},
         headers=HTMX,
     ).content.decode()
@@ -165,7 +165,7 @@ def test_export_downloads_a_fresh_peek_as_ndjson(operator, profile, raw_sqs, sta
     )
     raw_sqs.send_message(QueueUrl=standard_url, MessageBody="second")
     response = operator.post(
-        url_for(profile, "messages-export", "orders"), {"count": 10, "wait": 0}
+        page_url("messages-export", profile, "orders"), {"count": 10, "wait": 0}
     )
     assert response["Content-Disposition"] == 'attachment; filename="orders-messages.ndjson"'
     lines = [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
@@ -180,7 +180,7 @@ def test_export_downloads_a_fresh_peek_as_ndjson(operator, profile, raw_sqs, sta
 def test_a_poll_without_javascript_renders_the_whole_page(operator, profile, raw_sqs, standard_url):
     send(raw_sqs, standard_url, 1)
     html = operator.post(
-        url_for(profile, "messages-poll", "orders"), {"count": 1, "wait": 0}
+        page_url("messages-poll", profile, "orders"), {"count": 1, "wait": 0}
     ).content.decode()
     assert "<html" in html and "message 0" in html and "Send message" in html
 

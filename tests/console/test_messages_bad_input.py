@@ -6,9 +6,7 @@ from __future__ import annotations
 import pytest
 
 from queues.models import AuditEvent
-
-from .conftest import visible
-from .test_views import HTMX, url_for
+from tests.helpers import HTMX, page_url, visible
 
 
 @pytest.fixture
@@ -19,7 +17,7 @@ def operator(client, operator_user):
 
 def post_send(client, profile, name: str = "orders", **data) -> tuple[int, str]:
     data = {"body": "hello", "body_format": "text", "copies": 1, **data}
-    response = client.post(url_for(profile, "messages-send", name), data, headers=HTMX)
+    response = client.post(page_url("messages-send", profile, name), data, headers=HTMX)
     return response.status_code, response.content.decode()
 
 
@@ -121,21 +119,21 @@ def test_a_queue_deleted_meanwhile_is_said_at_the_top_and_the_form_keeps_the_tex
 def test_a_queue_deleted_after_the_page_loaded_is_said_at_the_top(
     operator, profile, raw_sqs, standard_url
 ):
-    operator.get(url_for(profile, "messages", "orders"))
+    operator.get(page_url("messages", profile, "orders"))
     raw_sqs.delete_queue(QueueUrl=standard_url)
     for name, data in [
         ("messages-send", {"body": "x", "body_format": "text", "copies": 1}),
         ("messages-poll", {"count": 1, "wait": 0}),
         ("messages-delete", {"selected": ["id handle"]}),
     ]:
-        html = operator.post(url_for(profile, name, "orders"), data, headers=HTMX).content
+        html = operator.post(page_url(name, profile, "orders"), data, headers=HTMX).content
         assert b"does not exist" in html, name
 
 
 def test_polling_a_queue_deleted_meanwhile_says_so(operator, profile, raw_sqs, standard_url):
     raw_sqs.delete_queue(QueueUrl=standard_url)
     html = operator.post(
-        url_for(profile, "messages-poll", "orders"), {"count": 5, "wait": 0}, headers=HTMX
+        page_url("messages-poll", profile, "orders"), {"count": 5, "wait": 0}, headers=HTMX
     ).content.decode()
     assert html.lstrip().startswith('<section id="poll-panel"')
     assert "does not exist" in html
@@ -158,7 +156,7 @@ def endpoint_down(profile, settings):
     ],
 )
 def test_an_endpoint_that_is_down_is_a_clear_message(operator, profile, endpoint_down, name, data):
-    response = operator.post(url_for(profile, name, "orders"), data, headers=HTMX)
+    response = operator.post(page_url(name, profile, "orders"), data, headers=HTMX)
     html = response.content.decode()
     assert response.status_code == 200
     assert "the SQS endpoint cannot be reached" in html
@@ -167,14 +165,14 @@ def test_an_endpoint_that_is_down_is_a_clear_message(operator, profile, endpoint
 
 
 def test_the_page_itself_explains_an_endpoint_that_is_down(operator, profile, endpoint_down):
-    response = operator.get(url_for(profile, "messages", "orders"))
+    response = operator.get(page_url("messages", profile, "orders"))
     assert response.status_code == 503
     assert "the SQS endpoint cannot be reached" in response.content.decode()
 
 
 def test_deleting_when_the_endpoint_is_down_is_a_clear_message(operator, profile, endpoint_down):
     html = operator.post(
-        url_for(profile, "messages-delete", "orders"), {"selected": ["id handle"]}, headers=HTMX
+        page_url("messages-delete", profile, "orders"), {"selected": ["id handle"]}, headers=HTMX
     ).content.decode()
     assert "the SQS endpoint cannot be reached" in html
     event = AuditEvent.objects.get(action="delete_messages")

@@ -7,7 +7,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import visible
+from tests.helpers import visible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,8 +8,7 @@ import time
 import pytest
 
 from queues.sqs import InvalidInput, OutgoingMessage, QueueNotFound
-
-from .conftest import send, visible
+from tests.helpers import send, visible
 
 QUEUES = ["standard_url", "fifo_url"]
 

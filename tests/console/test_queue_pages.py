@@ -7,8 +7,7 @@ import json
 import pytest
 
 from queues.models import AuditEvent
-
-from .conftest import attributes, queue_url_for, redrive
+from tests.helpers import attributes, page_url, redrive
 
 FORM_DEFAULTS = {
     "queue_type": "standard",
@@ -30,7 +29,7 @@ FORM_DEFAULTS = {
 
 
 def create(client, profile, **fields):
-    return client.post(queue_url_for("queue-create", profile), {**FORM_DEFAULTS, **fields})
+    return client.post(page_url("queue-create", profile), {**FORM_DEFAULTS, **fields})
 
 
 def queue_names(raw_sqs) -> set[str]:
@@ -55,7 +54,7 @@ def test_an_operator_creates_a_queue_with_attributes_and_tags(
         tag_value_0="payments",
     )
     assert response.status_code == 302
-    assert response.url == queue_url_for("queue-detail", profile, "billing")
+    assert response.url == page_url("queue-detail", profile, "billing")
     raw = attributes(raw_sqs, "billing")
     assert raw["VisibilityTimeout"] == "90"
     assert raw["MaximumMessageSize"] == "1048576" and raw["DelaySeconds"] == "15"
@@ -139,7 +138,7 @@ def test_creating_a_name_that_exists_says_so(client, operator_user, profile, raw
 
 def test_the_create_form_shows_defaults_and_units(client, operator_user, profile):
     client.force_login(operator_user)
-    html = client.get(queue_url_for("queue-create", profile)).content.decode()
+    html = client.get(page_url("queue-create", profile)).content.decode()
     for text in (
         "Visibility timeout",
         "AWS default: 30 seconds",
@@ -158,7 +157,7 @@ def test_the_create_form_shows_defaults_and_units(client, operator_user, profile
 
 def test_viewers_cannot_create(client, viewer_user, profile, raw_sqs):
     client.force_login(viewer_user)
-    assert client.get(queue_url_for("queue-create", profile)).status_code == 403
+    assert client.get(page_url("queue-create", profile)).status_code == 403
     assert create(client, profile, name="sneaky").status_code == 403
     assert queue_names(raw_sqs) == set()
 
@@ -176,7 +175,7 @@ def test_the_name_is_checked_while_typing(client, operator_user, profile, raw_sq
     raw_sqs.create_queue(QueueName="existing")
     client.force_login(operator_user)
     response = client.get(
-        queue_url_for("queue-name-check", profile), params, headers={"HX-Request": "true"}
+        page_url("queue-name-check", profile), params, headers={"HX-Request": "true"}
     )
     html = response.content.decode()
     assert html.startswith('<p id="name-check"') and text in html
@@ -200,10 +199,10 @@ def orders(raw_sqs):
 
 def test_the_detail_page_shows_everything_about_a_queue(client, viewer_user, profile, orders):
     client.force_login(viewer_user)
-    html = client.get(queue_url_for("queue-detail", profile, "orders")).content.decode()
+    html = client.get(page_url("queue-detail", profile, "orders")).content.decode()
     assert orders in html and "arn:aws:sqs:us-east-1:123456789012:orders" in html
     assert "1 minute 30 seconds" in html and "4 days" in html
-    assert f'href="{queue_url_for("queue-detail", profile, "orders-dlq")}"' in html
+    assert f'href="{page_url("queue-detail", profile, "orders-dlq")}"' in html
     assert "<dt>Maximum receives</dt><dd>5</dd>" in html
     assert "<dt>team</dt><dd>checkout</dd>" in html
     assert (
@@ -217,26 +216,24 @@ def test_viewers_see_no_buttons_they_cannot_use(
     client, viewer_user, operator_user, profile, orders
 ):
     client.force_login(viewer_user)
-    html = client.get(queue_url_for("queue-detail", profile, "orders")).content.decode()
+    html = client.get(page_url("queue-detail", profile, "orders")).content.decode()
     assert ">Edit<" not in html and ">Purge<" not in html and ">Delete<" not in html
     client.force_login(operator_user)
-    html = client.get(queue_url_for("queue-detail", profile, "orders")).content.decode()
+    html = client.get(page_url("queue-detail", profile, "orders")).content.decode()
     assert ">Edit<" in html and ">Purge<" in html and ">Delete<" in html
 
 
 def test_a_dead_letter_queue_lists_its_sources(client, viewer_user, profile, orders):
     client.force_login(viewer_user)
-    html = client.get(queue_url_for("queue-detail", profile, "orders-dlq")).content.decode()
+    html = client.get(page_url("queue-detail", profile, "orders-dlq")).content.decode()
     assert "Queues using this one as their dead-letter queue" in html
-    assert (
-        f'<li><a href="{queue_url_for("queue-detail", profile, "orders")}">orders</a></li>' in html
-    )
+    assert f'<li><a href="{page_url("queue-detail", profile, "orders")}">orders</a></li>' in html
 
 
 @pytest.mark.parametrize("view", ["queue-detail", "queue-edit", "queue-purge", "queue-delete"])
 def test_a_queue_that_does_not_exist_is_a_clear_404(client, operator_user, profile, view):
     client.force_login(operator_user)
-    response = client.get(queue_url_for(view, profile, "ghost"))
+    response = client.get(page_url(view, profile, "ghost"))
     assert response.status_code == 404
     assert "Queue &#x27;ghost&#x27; does not exist in this account and region" in (
         response.content.decode()
@@ -247,7 +244,7 @@ def test_live_counts_refresh_and_stop_when_the_queue_is_gone(
     client, viewer_user, profile, raw_sqs, orders
 ):
     client.force_login(viewer_user)
-    url = queue_url_for("queue-counts", profile, "orders")
+    url = page_url("queue-counts", profile, "orders")
     html = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert html.lstrip().startswith('<section class="card" id="queue-counts"')
     assert "<strong>3</strong> Messages available" in html
@@ -261,10 +258,10 @@ def test_live_counts_refresh_and_stop_when_the_queue_is_gone(
 
 def test_edit_changes_attributes_and_tags(client, operator_user, profile, raw_sqs, orders):
     client.force_login(operator_user)
-    form = client.get(queue_url_for("queue-edit", profile, "orders")).content.decode()
+    form = client.get(page_url("queue-edit", profile, "orders")).content.decode()
     assert 'value="90"' in form and 'value="checkout"' in form
     response = client.post(
-        queue_url_for("queue-edit", profile, "orders"),
+        page_url("queue-edit", profile, "orders"),
         {
             **FORM_DEFAULTS,
             "visibility_timeout": "120",
@@ -285,7 +282,7 @@ def test_edit_changes_attributes_and_tags(client, operator_user, profile, raw_sq
 def test_edit_validates_like_create(client, operator_user, profile, raw_sqs, orders):
     client.force_login(operator_user)
     response = client.post(
-        queue_url_for("queue-edit", profile, "orders"),
+        page_url("queue-edit", profile, "orders"),
         {**FORM_DEFAULTS, "receive_message_wait_time_seconds": "21"},
     )
     assert response.status_code == 400
@@ -300,7 +297,7 @@ def test_purge_states_the_loss_then_purges_and_a_second_purge_explains_the_wait(
     client, operator_user, profile, raw_sqs, orders
 ):
     client.force_login(operator_user)
-    url = queue_url_for("queue-purge", profile, "orders")
+    url = page_url("queue-purge", profile, "orders")
     assert "all 3 messages" in client.get(url).content.decode()
     refused = client.post(url, {"confirm_name": "order"})
     assert refused.status_code == 400
@@ -326,7 +323,7 @@ def test_purge_states_the_loss_then_purges_and_a_second_purge_explains_the_wait(
 
 def test_viewers_cannot_purge(client, viewer_user, profile, raw_sqs, orders):
     client.force_login(viewer_user)
-    assert client.post(queue_url_for("queue-purge", profile, "orders")).status_code == 403
+    assert client.post(page_url("queue-purge", profile, "orders")).status_code == 403
     assert attributes(raw_sqs, "orders")["ApproximateNumberOfMessages"] == "3"
 
 
@@ -335,13 +332,13 @@ def test_viewers_cannot_purge(client, viewer_user, profile, raw_sqs, orders):
 
 def test_delete_needs_the_typed_name(client, operator_user, profile, raw_sqs, orders):
     client.force_login(operator_user)
-    url = queue_url_for("queue-delete", profile, "orders")
+    url = page_url("queue-delete", profile, "orders")
     response = client.post(url, {"confirm_name": "order"})
     assert response.status_code == 400 and "Type orders exactly" in response.content.decode()
     assert "orders" in queue_names(raw_sqs)
     response = client.post(url, {"confirm_name": "orders"}, follow=True)
     html = response.content.decode()
-    assert response.redirect_chain[-1][0] == queue_url_for("queue-list", profile)
+    assert response.redirect_chain[-1][0] == page_url("queue-list", profile)
     assert "SQS reserves the name for 60 seconds" in html
     assert "orders" not in queue_names(raw_sqs)
     assert 'data-queue="orders"' not in html and 'data-queue="orders-dlq"' in html
@@ -350,7 +347,7 @@ def test_delete_needs_the_typed_name(client, operator_user, profile, raw_sqs, or
 
 def test_a_malformed_queue_name_in_the_url_is_a_404(client, viewer_user, profile):
     client.force_login(viewer_user)
-    response = client.get(queue_url_for("queue-detail", profile, "no spaces!"))
+    response = client.get(page_url("queue-detail", profile, "no spaces!"))
     assert response.status_code == 404
     assert "is not a queue name" in response.content.decode()
 
@@ -362,7 +359,7 @@ def test_an_unreachable_endpoint_on_a_queue_page_explains_instead_of_failing(
     profile.endpoint_url = "http://127.0.0.1:9"
     profile.save()
     client.force_login(viewer_user)
-    response = client.get(queue_url_for("queue-detail", profile, "orders"))
+    response = client.get(page_url("queue-detail", profile, "orders"))
     assert response.status_code == 503
     assert "the SQS endpoint cannot be reached" in response.content.decode()
 
@@ -372,7 +369,7 @@ def test_the_edit_form_offers_only_dead_letter_queues_of_the_same_type(
 ):
     raw_sqs.create_queue(QueueName="other.fifo", Attributes={"FifoQueue": "true"})
     client.force_login(operator_user)
-    html = client.get(queue_url_for("queue-edit", profile, "orders")).content.decode()
+    html = client.get(page_url("queue-edit", profile, "orders")).content.decode()
     assert 'value="orders-dlq"' in html and 'value="other.fifo"' not in html
     assert '<option value="orders"' not in html  # not itself
 
@@ -381,7 +378,7 @@ def test_deleting_a_dead_letter_queue_warns_about_its_sources(
     client, operator_user, profile, orders
 ):
     client.force_login(operator_user)
-    html = client.get(queue_url_for("queue-delete", profile, "orders-dlq")).content.decode()
+    html = client.get(page_url("queue-delete", profile, "orders-dlq")).content.decode()
     assert "1 queue uses this queue as its dead-letter queue: orders." in html
 
 
@@ -389,7 +386,7 @@ def test_encryption_switches_from_kms_back_to_sqs_managed_keys(
     client, operator_user, profile, raw_sqs, orders
 ):
     client.force_login(operator_user)
-    url = queue_url_for("queue-edit", profile, "orders")
+    url = page_url("queue-edit", profile, "orders")
     common = {**FORM_DEFAULTS, "visibility_timeout": "90", "dead_letter_queue": "orders-dlq"}
     kms = {"encryption": "sse-kms", "kms_master_key_id": "alias/team-key"}
     assert client.post(url, {**common, **kms}).status_code == 302
@@ -397,14 +394,14 @@ def test_encryption_switches_from_kms_back_to_sqs_managed_keys(
     assert client.post(url, {**common, "encryption": "sse-sqs"}).status_code == 302
     raw = attributes(raw_sqs, "orders")
     assert not raw.get("KmsMasterKeyId") and raw["SqsManagedSseEnabled"] == "true"
-    html = client.get(queue_url_for("queue-detail", profile, "orders")).content.decode()
+    html = client.get(page_url("queue-detail", profile, "orders")).content.decode()
     assert "<dt>Encryption</dt><dd>SSE-SQS</dd>" in html
 
 
 @pytest.mark.parametrize("view", ["queue-edit", "queue-delete"])
 def test_viewers_cannot_edit_or_delete(client, viewer_user, profile, raw_sqs, orders, view):
     client.force_login(viewer_user)
-    url = queue_url_for(view, profile, "orders")
+    url = page_url(view, profile, "orders")
     assert client.get(url).status_code == 403
     response = client.post(url, {**FORM_DEFAULTS, "confirm_name": "orders"})
     assert response.status_code == 403

@@ -1,0 +1,51 @@
+"""Small helpers the tests share: page URLs, and queue state read or made with plain boto3."""
+
+from __future__ import annotations
+
+import json
+
+from django.urls import reverse
+
+REGION = "us-east-1"
+HTMX = {"HX-Request": "true"}
+
+
+def page_url(view: str, profile, queue: str | None = None, region: str = REGION) -> str:
+    """A dashboard URL (`console:<view>`) in the profile's workspace, for a queue if given."""
+    args = [profile.slug, region] + ([queue] if queue else [])
+    return reverse(f"console:{view}", args=args)
+
+
+def attributes(raw_sqs, name: str) -> dict[str, str]:
+    url = raw_sqs.get_queue_url(QueueName=name)["QueueUrl"]
+    return raw_sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+
+
+def redrive(raw_sqs, dlq: str, max_receives: int = 3) -> str:
+    """A RedrivePolicy that sends messages to `dlq` after `max_receives` receives."""
+    arn = attributes(raw_sqs, dlq)["QueueArn"]
+    return json.dumps({"deadLetterTargetArn": arn, "maxReceiveCount": str(max_receives)})
+
+
+def visible(raw_sqs, url: str) -> int:
+    counts = raw_sqs.get_queue_attributes(
+        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
+    )["Attributes"]
+    return int(counts["ApproximateNumberOfMessages"])
+
+
+def send(raw_sqs, url: str, count: int, *, groups: int = 0, **extra) -> None:
+    """`count` messages; on a FIFO queue spread over `groups` groups (default one each)."""
+    fifo = url.endswith(".fifo")
+    groups = groups or count
+    for start in range(0, count, 10):
+        entries = [
+            {
+                "Id": str(i),
+                "MessageBody": f"message {i}",
+                **({"MessageGroupId": f"g{i % groups}"} if fifo else {}),
+                **extra,
+            }
+            for i in range(start, min(start + 10, count))
+        ]
+        raw_sqs.send_message_batch(QueueUrl=url, Entries=entries)
