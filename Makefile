@@ -32,10 +32,10 @@ $(STAMP): pyproject.toml requirements.lock
 		py=$$(sh scripts/find-python) || exit 1; \
 		echo "Creating $(VENV) with $$py"; $$py -m venv $(VENV) || exit 1; fi
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,demo]'
 	@touch $@
 
-.env:
+.env: | $(STAMP)
 	@$(PY) scripts/make-dotenv
 
 run: $(STAMP) .env

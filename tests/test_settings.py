@@ -50,6 +50,22 @@ def test_the_password_of_a_database_url_is_not_echoed():
     assert "hunter2" not in result.stderr
 
 
+def test_hsts_preloading_is_off_unless_asked_for():
+    probe = "from django.conf import settings; print(settings.SECURE_HSTS_PRELOAD)"
+    assert manage("shell", "-c", probe).stdout.splitlines()[-1] == "False"
+    assert (
+        manage("shell", "-c", probe, SECURE_HSTS_PRELOAD="true").stdout.splitlines()[-1] == "True"
+    )
+
+
+def test_a_production_install_does_not_pull_the_embedded_sqs():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert not any(d.startswith("moto") for d in project["dependencies"])
+    assert any(d.startswith("moto[server]") for d in project["optional-dependencies"]["demo"])
+
+
 def test_good_settings_pass_the_system_check():
     result = manage("check")
     assert result.returncode == 0, result.stderr

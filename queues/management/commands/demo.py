@@ -8,7 +8,6 @@ import socket
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from moto.server import ThreadedMotoServer
 
 from queues.console import demo
 from queues.sqs import SqsError
@@ -52,6 +51,13 @@ class Command(BaseCommand):
             )
         # Ctrl-C and SIGTERM end the dashboard and the embedded SQS together, even when started
         # from a shell that ignores SIGINT for background jobs.
+        try:
+            from moto.server import ThreadedMotoServer
+        except ImportError:
+            raise CommandError(
+                "The embedded SQS needs moto: install sqsadmin with its demo extra "
+                "(pip install '.[demo]'; `make run` does)."
+            ) from None
         signal.signal(signal.SIGINT, _stop)
         signal.signal(signal.SIGTERM, _stop)
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=sqs_port, verbose=False)
