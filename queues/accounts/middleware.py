@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.template.response import TemplateResponse
+from django.utils.deprecation import MiddlewareMixin
 from django_htmx.http import HttpResponseClientRedirect
 
 from ..profiles.crypto import SecretUnreadable
@@ -22,15 +23,9 @@ class HtmxLoginRequiredMiddleware(LoginRequiredMiddleware):
         return super().handle_no_permission(request, view_func)
 
 
-class SecretUnreadableMiddleware:
+class SecretUnreadableMiddleware(MiddlewareMixin):
     """A profile whose stored secrets FERNET_KEYS can no longer decrypt is a page that says so
     and how to recover, wherever it is loaded, instead of a server error."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_exception(self, request, exception):
         if isinstance(exception, SecretUnreadable):

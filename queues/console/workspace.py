@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.deprecation import MiddlewareMixin
 
 from ..profiles.credentials import sqs_for
 from ..profiles.models import AwsProfile
@@ -117,14 +118,8 @@ def sqs_problem(request: HttpRequest, error: SqsError) -> HttpResponse:
     return render(request, template, {"error": str(error), "retry_url": retry}, status=status)
 
 
-class SqsFailureMiddleware:
+class SqsFailureMiddleware(MiddlewareMixin):
     """Applies the policy above to any SqsError a view lets through."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_exception(self, request, exception):
         if isinstance(exception, SqsError):
