@@ -42,6 +42,7 @@ ACCESS: dict[str, dict[str, Rule]] = {
     "console:queue-detail": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
     "console:queue-counts": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
     "console:queue-name-check": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
+    "console:dead-letter-options": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
     # An empty POST to a queue form (purge and delete need the typed name) is a 400 that
     # redisplays the form with its errors; nothing changes.
     "console:queue-create": {"GET": Rule(OPERATE), "POST": Rule(OPERATE, 400)},

@@ -18,6 +18,7 @@ urlpatterns = [
     path(f"{_ws}queue-rows/", queue_list.queue_rows, name="queue-rows"),
     path(f"{_ws}queue-name-check/", queue_pages.queue_name_check, name="queue-name-check"),
     path(f"{_ws}queues/new/", queue_pages.queue_create, name="queue-create"),
+    path(f"{_ws}dead-letter-options/", queue_pages.dead_letter_options, name="dead-letter-options"),
     path(_queue, queue_pages.queue_detail, name="queue-detail"),
     path(f"{_queue}counts/", queue_pages.queue_counts, name="queue-counts"),
     path(f"{_queue}edit/", queue_pages.queue_edit, name="queue-edit"),

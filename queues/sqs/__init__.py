@@ -27,6 +27,7 @@ from .messages import (
     MessageAttribute,
     OutgoingMessage,
     PeekResult,
+    SelectedDeletion,
     SendResult,
 )
 from .queue_operations import QueueDetails
@@ -65,6 +66,7 @@ __all__ = [
     "QueuePage",
     "RedriveAllowPolicy",
     "RedrivePolicy",
+    "SelectedDeletion",
     "SendResult",
     "SqsError",
     "SqsService",

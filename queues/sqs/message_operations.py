@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import errors
@@ -17,6 +17,7 @@ from .messages import (
     Message,
     OutgoingMessage,
     PeekResult,
+    SelectedDeletion,
     SendResult,
 )
 from .queues import queue_name_from_url as _name
@@ -90,15 +91,23 @@ class MessageOperations(SqsClient):
         return [Message.from_response(raw) for raw in response.get("Messages", [])]
 
     def _receive_up_to(
-        self, url: str, count: int, *, wait: int, visibility: int | None, seen: dict
+        self,
+        url: str,
+        count: int,
+        *,
+        wait: int,
+        visibility: int | None,
+        seen: dict,
+        enough: Callable[[dict], bool] = lambda seen: False,
     ) -> None:
-        """Receive until `count` distinct messages or the queue has no more to give.
+        """Receive until `count` distinct messages, `enough(seen)`, or the queue has no more to
+        give.
 
         Only the first call waits the full time; later ones wait a second at most, enough for
         SQS to ask all its servers without stalling on an exhausted queue.
         """
         first = True
-        while len(seen) < count:
+        while len(seen) < count and not enough(seen):
             batch = self._receive(
                 url,
                 min(BATCH_ENTRIES, count - len(seen)),
@@ -170,6 +179,45 @@ class MessageOperations(SqsClient):
         chunks = batched(enumerate(receipt_handles))
         return tuple(r for chunk in in_parallel(delete, chunks, BATCH_CONCURRENCY) for r in chunk)
 
+    def delete_selected(
+        self, url: str, message_ids: Sequence[str], *, lease: int = 30
+    ) -> SelectedDeletion:
+        """Delete exactly the messages with these IDs, as a poll showed them.
+
+        A poll's receipt handles cannot be trusted: it released its messages, and on FIFO queues
+        a released handle has expired. So the messages are received again under a short lease
+        (up to MAX_RECEIVE of them), those selected are deleted with their fresh handles, and the
+        rest are released at once. Selected messages that no receive returns are reported as
+        not found: deleted, moved or received elsewhere since the poll.
+        """
+        wanted = list(dict.fromkeys(message_ids))
+        seen: dict[str, Message] = {}
+        try:
+            self._receive_up_to(
+                url,
+                MAX_RECEIVE,
+                wait=0,
+                visibility=lease,
+                seen=seen,
+                enough=lambda got: all(i in got for i in wanted),
+            )
+        except errors.SqsError:
+            self._release(url, [m.receipt_handle for m in seen.values()], quiet=True)
+            raise
+        found = [seen[i] for i in wanted if i in seen]
+        others = [m.receipt_handle for i, m in seen.items() if i not in set(wanted)]
+        try:
+            deletions = self.delete_messages(url, [m.receipt_handle for m in found])
+        finally:
+            self._release(url, others, quiet=True)
+        return SelectedDeletion(
+            deleted=tuple(m.message_id for m, d in zip(found, deletions, strict=True) if d.ok),
+            failed=tuple(
+                (m.message_id, d.error) for m, d in zip(found, deletions, strict=True) if not d.ok
+            ),
+            missing=tuple(i for i in wanted if i not in seen),
+        )
+
     def consume(
         self, url: str, count: int = 10, *, wait: int = 0, visibility: int = 30
     ) -> ConsumeResult:
@@ -203,7 +251,10 @@ def _failed_entry(failed: dict[str, Any]) -> BatchEntryResult:
 
 def _failed_delete(handle: str, failure: dict[str, Any]) -> DeleteResult:
     code = failure.get("Code", "")
-    if code == "ReceiptHandleIsInvalid":
+    # SQS says ReceiptHandleIsInvalid, or InvalidParameterValue "...receipt handle has expired"
+    # for a FIFO handle whose lease ended: the same thing for the operator.
+    if code == "ReceiptHandleIsInvalid" or "receipt handle" in failure.get("Message", "").lower():
+        code = "ReceiptHandleIsInvalid"
         text = (
             "The receipt handle is no longer valid: the message was deleted, received again "
             "elsewhere, or its queue was purged. Poll again for a fresh one."

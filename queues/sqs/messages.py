@@ -232,3 +232,16 @@ class ConsumeResult:
     @property
     def deleted(self) -> int:
         return sum(1 for d in self.deletions if d.ok)
+
+
+@dataclass(frozen=True)
+class SelectedDeletion:
+    """What became of messages selected for deletion, by MessageId as SQS returned them."""
+
+    deleted: tuple[str, ...] = ()
+    failed: tuple[tuple[str, str], ...] = ()  # (MessageId, why)
+    missing: tuple[str, ...] = ()  # no receive returned them
+
+    @property
+    def complete(self) -> bool:
+        return not (self.failed or self.missing)

@@ -9,7 +9,15 @@ from typing import Any
 from . import errors
 from .batching import in_parallel, side_by_side
 from .client import SqsClient
-from .queues import COUNT_ATTRIBUTES, ROW_ATTRIBUTES, Queue, QueueCounts, QueuePage, TagChanges
+from .queues import (
+    COUNT_ATTRIBUTES,
+    ROW_ATTRIBUTES,
+    Queue,
+    QueueCounts,
+    QueuePage,
+    TagChanges,
+    queue_name_from_arn,
+)
 from .queues import queue_name_from_url as _name
 
 
@@ -85,14 +93,24 @@ class QueueOperations(SqsClient):
             f"A queue named {name} already exists here: open it or pick another name."
         )
 
-    def dead_letter_queue_arn(self, name: str) -> str:
-        """The ARN of the queue chosen as a dead-letter queue ("" for none)."""
-        if not name:
+    def dead_letter_queue_arn(self, name_or_arn: str) -> str:
+        """The ARN of the queue chosen as a dead-letter queue, by name or ARN ("" for none).
+        SQS only redrives within one account and region: an ARN of another is refused."""
+        if not name_or_arn:
             return ""
+        name = queue_name_from_arn(name_or_arn)
         try:
-            return self.get_queue(name).arn
+            arn = self.get_queue(name).arn
         except errors.QueueNotFound:
-            raise errors.QueueNotFound(f"The queue {name!r} no longer exists.") from None
+            raise errors.QueueNotFound(
+                f"There is no queue {name!r} in this account and region."
+            ) from None
+        if name_or_arn.startswith("arn:") and name_or_arn != arn:
+            raise errors.QueueNotFound(
+                f"{name_or_arn} is not a queue of this account and region ({arn} is): a "
+                "dead-letter queue must be in the same account and region."
+            )
+        return arn
 
     def get_queue_rows(
         self, urls: Iterable[str], *, max_workers: int = 8, with_tags: bool = False

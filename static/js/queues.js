@@ -55,11 +55,9 @@
     document.querySelectorAll(".fifo-only").forEach(function (el) {
       el.hidden = !fifo.checked;
     });
-    document.querySelectorAll("select[name=dead_letter_queue] option[data-fifo]").forEach(
-      function (option) {
-        option.hidden = option.dataset.fifo !== String(fifo.checked);
-      }
-    );
+    document.querySelectorAll("#dead-letter-queues option[data-fifo]").forEach(function (option) {
+      option.disabled = option.dataset.fifo !== String(fifo.checked);
+    });
   }
 
   function syncDependents() {

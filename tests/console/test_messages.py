@@ -22,7 +22,8 @@ def test_the_page_shows_the_queue_its_counts_and_both_panels(operator, profile, 
     html = operator.get(page_url("messages", profile, "orders")).content.decode()
     assert "Send message" in html and "Poll for messages" in html
     assert "Messages available" in html and "Standard" in html
-    assert "Delivery delay" in html and "Message group ID" not in html
+    assert "Delivery delay" in html and "Message deduplication ID" not in html
+    assert "Message group ID" in html and "turns on fair queues" in html
     assert reverse("console:queue-list", args=[profile.slug, REGION]) in html
 
 
@@ -79,6 +80,27 @@ def test_sending_shows_the_message_id_and_refreshes_the_counts(
     event = AuditEvent.objects.get(action="send_message")
     assert event.parameters["message_ids"] == [message["MessageId"]]
     assert "hello" not in json.dumps(event.parameters)
+
+
+def test_a_standard_queue_takes_a_group_id_for_fair_queues(
+    operator, profile, raw_sqs, standard_url
+):
+    operator.post(
+        page_url("messages-send", profile, "orders"),
+        {"body": "tenant work", "body_format": "text", "copies": 1, "group_id": "tenant-7"},
+        headers=HTMX,
+    )
+    (message,) = raw_sqs.receive_message(
+        QueueUrl=standard_url, MessageSystemAttributeNames=["MessageGroupId"]
+    )["Messages"]
+    assert message["Attributes"]["MessageGroupId"] == "tenant-7"
+    raw_sqs.change_message_visibility(
+        QueueUrl=standard_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+    )
+    html = operator.post(
+        page_url("messages-poll", profile, "orders"), {"count": 1, "wait": 0}, headers=HTMX
+    ).content.decode()
+    assert "<th>Group / sequence</th>" in html and "<td>tenant-7" in html
 
 
 def test_a_fifo_send_shows_the_sequence_number(operator, profile, raw_sqs, fifo_url):

@@ -75,10 +75,10 @@ def test_deleting_two_selected_messages_removes_exactly_those(operator, profile,
         headers=HTMX,
     ).content.decode()
     assert "Deleted 2 messages." in html
-    deleted = {picked[0].split()[0], picked[3].split()[0]}
+    deleted = {picked[0], picked[3]}
     assert all(f'hx-swap-oob="delete:#message-{i}"' in html for i in deleted)
     remaining = raw_sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
-    assert {m["MessageId"] for m in remaining} == {p.split()[0] for p in picked} - deleted
+    assert {m["MessageId"] for m in remaining} == set(picked) - deleted
     event = AuditEvent.objects.get(action="delete_messages")
     assert sorted(event.parameters["message_ids"]) == sorted(deleted)
 
@@ -114,8 +114,26 @@ def test_a_stale_receipt_handle_is_explained_with_a_poll_again_button(
     html = operator.post(
         page_url("messages-delete", profile, "orders"), {"selected": picked}, headers=HTMX
     ).content.decode()
-    assert "could not be deleted" in html and "no longer valid" in html
+    assert "could not be deleted" in html and "did not hand this message out again" in html
     assert ">Poll again</button>" in html
+
+
+def test_the_audit_names_the_messages_sqs_deleted_not_what_the_form_claimed(
+    operator, profile, raw_sqs, standard_url
+):
+    send(raw_sqs, standard_url, 2)
+    picked = selections(poll(operator, profile, "orders"))
+    made_up = "00000000-0000-0000-0000-000000000000"
+    html = operator.post(
+        page_url("messages-delete", profile, "orders"),
+        {"selected": [picked[0], made_up]},
+        headers=HTMX,
+    ).content.decode()
+    assert "Deleted 1 message." in html and made_up in html
+    assert visible(raw_sqs, standard_url) == 1
+    event = AuditEvent.objects.get(action="delete_messages")
+    assert event.parameters["message_ids"] == [picked[0]]
+    assert (event.outcome, event.parameters["not_found"]) == ("partial", 1)
 
 
 def test_receive_counts_show_against_max_receive_count_and_the_limit_warns(

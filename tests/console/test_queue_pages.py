@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from queues.console.forms.queues import QueueForm
 from queues.models import AuditEvent
 from tests.helpers import attributes, page_url, redrive
 
@@ -14,7 +15,7 @@ FORM_DEFAULTS = {
     "visibility_timeout": "30",
     "message_retention_period": "345600",
     "delay_seconds": "0",
-    "maximum_message_size": "262144",
+    "maximum_message_size": "1048576",
     "receive_message_wait_time_seconds": "0",
     "dead_letter_queue": "",
     "max_receive_count": "10",
@@ -37,6 +38,22 @@ def queue_names(raw_sqs) -> set[str]:
 
 
 # Create
+
+
+def test_a_queue_created_with_every_field_left_alone_gets_sqs_defaults(
+    client, operator_user, profile, raw_sqs
+):
+    untouched = QueueForm(queue_names=[])
+    fields = {n: untouched[n].value() for n in untouched.fields if untouched[n].value() is not None}
+    client.force_login(operator_user)
+    response = client.post(page_url("queue-create", profile), {**fields, "name": "plain"})
+    assert response.status_code == 302
+    raw = attributes(raw_sqs, "plain")
+    assert raw["MaximumMessageSize"] == "1048576"
+    assert (raw["VisibilityTimeout"], raw["MessageRetentionPeriod"]) == ("30", "345600")
+    sent = AuditEvent.objects.get(action="create_queue").parameters["attributes"]
+    # Left at their defaults, the settings are not sent: SQS applies its own defaults.
+    assert not {"MaximumMessageSize", "VisibilityTimeout", "DelaySeconds"} & set(sent)
 
 
 def test_an_operator_creates_a_queue_with_attributes_and_tags(
@@ -372,6 +389,41 @@ def test_the_edit_form_offers_only_dead_letter_queues_of_the_same_type(
     html = client.get(page_url("queue-edit", profile, "orders")).content.decode()
     assert 'value="orders-dlq"' in html and 'value="other.fifo"' not in html
     assert '<option value="orders"' not in html  # not itself
+
+
+def test_any_queue_of_a_large_account_can_be_chosen_as_dead_letter_queue(
+    client, operator_user, profile, raw_sqs
+):
+    # More queues than one ListQueues page suggests: the one made last is found by prefix.
+    for i in range(1001):
+        raw_sqs.create_queue(QueueName=f"bulk-{i:04d}")
+    raw_sqs.create_queue(QueueName="zz-late-dlq")
+    client.force_login(operator_user)
+    first_page = client.get(page_url("queue-create", profile)).content.decode()
+    assert 'value="zz-late-dlq"' not in first_page
+    found = client.get(
+        page_url("dead-letter-options", profile),
+        {"dead_letter_queue": "zz-la", "queue_type": "standard"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert '<option value="zz-late-dlq"' in found and "bulk-" not in found
+    response = create(client, profile, name="late-source", dead_letter_queue="zz-late-dlq")
+    assert response.status_code == 302
+    policy = json.loads(attributes(raw_sqs, "late-source")["RedrivePolicy"])
+    assert policy["deadLetterTargetArn"].endswith(":zz-late-dlq")
+
+
+def test_a_dead_letter_queue_can_be_given_by_arn_of_this_account_only(
+    client, operator_user, profile, raw_sqs
+):
+    raw_sqs.create_queue(QueueName="arn-dlq")
+    arn = attributes(raw_sqs, "arn-dlq")["QueueArn"]
+    client.force_login(operator_user)
+    assert create(client, profile, name="by-arn", dead_letter_queue=arn).status_code == 302
+    elsewhere = arn.replace(arn.split(":")[4], "999999999999")
+    response = create(client, profile, name="by-other-arn", dead_letter_queue=elsewhere)
+    assert response.status_code == 400
+    assert "must be in the same account and region" in response.content.decode()
 
 
 def test_deleting_a_dead_letter_queue_warns_about_its_sources(

@@ -161,8 +161,14 @@ class SendMessageForm(forms.Form):
                     "the same ID within 5 minutes are accepted but not delivered twice."
                 )
             self.fields["group_id"].help_text = "Required for FIFO queues."
+            self.fields[
+                "copies"
+            ].help_text += " Each copy gets its own deduplication ID so SQS keeps them all."
         else:
-            del self.fields["group_id"]
+            self.fields["group_id"].help_text = (
+                "Optional: on a standard queue a group ID turns on fair queues, so one tenant's "
+                "burst does not delay the others."
+            )
             del self.fields["deduplication_id"]
         self.attribute_rows = self._rows()
         self.attributes_error = ""
@@ -204,8 +210,10 @@ class SendMessageForm(forms.Form):
 
     def clean_group_id(self) -> str:
         value = self.cleaned_data["group_id"].strip()
-        if not value:
+        if not value and self.queue.is_fifo:
             raise forms.ValidationError("FIFO queues need a message group ID.")
+        if not value:
+            return ""
         if not _FIFO_ID.match(value):
             raise forms.ValidationError(
                 "Use 1-128 letters, digits and punctuation (no spaces or other characters)."

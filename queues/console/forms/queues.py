@@ -8,7 +8,14 @@ from typing import Any
 from django import forms
 
 from ...sqs import Queue, QueueAttributes, RedriveAllowPolicy, RedrivePolicy
-from ...sqs.queues import DEFAULTS, FIFO_SUFFIX, MAX_NAME, queue_name_problem, settled_queue_name
+from ...sqs.queues import (
+    DEFAULTS,
+    FIFO_SUFFIX,
+    MAX_NAME,
+    queue_name_from_arn,
+    queue_name_problem,
+    settled_queue_name,
+)
 from ..units import human_bytes, human_duration
 
 MAX_TAGS = 50
@@ -21,16 +28,6 @@ def _seconds_help(low: int, high: int, default: int) -> str:
         f"Seconds, {human_duration(low)} to {human_duration(high)}. "
         f"AWS default: {human_duration(default)}."
     )
-
-
-class QueueSelect(forms.Select):
-    """Options carry data-fifo so the page can offer only dead-letter queues of the same type."""
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        if value:
-            option["attrs"]["data-fifo"] = "true" if str(value).endswith(FIFO_SUFFIX) else "false"
-        return option
 
 
 class QueueForm(forms.Form):
@@ -90,12 +87,21 @@ class QueueForm(forms.Form):
         initial=DEFAULTS["ReceiveMessageWaitTimeSeconds"],
         help_text="Seconds, 0 (short polling) to 20 (long polling). AWS default: 0 seconds.",
     )
-    dead_letter_queue = forms.ChoiceField(
+    dead_letter_queue = forms.CharField(
         label="Dead-letter queue",
         required=False,
-        widget=QueueSelect,
-        help_text="Messages received more than the maximum receives go here. It must be a queue "
-        "of the same type (Standard or FIFO) in this account and region.",
+        max_length=256,
+        widget=forms.TextInput(
+            attrs={
+                "list": "dead-letter-queues",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "placeholder": "Queue name or ARN; blank for none",
+            }
+        ),
+        help_text="Messages received more than the maximum receives go here: type to search "
+        "every queue of the same type (Standard or FIFO) in this account and region, or paste "
+        "its ARN.",
     )
     max_receive_count = forms.IntegerField(
         label="Maximum receives",
@@ -185,9 +191,9 @@ class QueueForm(forms.Form):
             del self.fields["name"]
             del self.fields["queue_type"]
         own = queue.name if queue else None
-        self.fields["dead_letter_queue"].choices = [("", "None")] + [
-            (n, n) for n in sorted(queue_names) if n != own
-        ]
+        # Suggestions only: any queue of the account can be typed (prefix search, see the
+        # dead-letter-options view), and the name is checked with SQS when saving.
+        self.dead_letter_suggestions = [n for n in sorted(queue_names) if n != own]
         self.tag_count = self._tag_rows()
         for i in range(self.tag_count):
             self.fields[f"tag_key_{i}"] = forms.CharField(
@@ -240,6 +246,18 @@ class QueueForm(forms.Form):
         if len(arns) > 10:
             raise forms.ValidationError("At most 10 source queues.")
         return arns
+
+    def clean_dead_letter_queue(self) -> str:
+        """A queue name, or an ARN of a queue (its name is what SQS is asked about)."""
+        value = self.cleaned_data["dead_letter_queue"].strip()
+        name = queue_name_from_arn(value) if value.startswith("arn:") else value
+        if value.startswith("arn:") and not ARN_RE.match(value):
+            raise forms.ValidationError(f"Not an SQS queue ARN: {value}")
+        if value and (problem := queue_name_problem(name, fifo=name.endswith(FIFO_SUFFIX))):
+            raise forms.ValidationError(problem)
+        if self.queue is not None and name == self.queue.name:
+            raise forms.ValidationError("A queue cannot be its own dead-letter queue.")
+        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

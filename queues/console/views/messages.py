@@ -18,12 +18,17 @@ from ... import audit
 from ...accounts.roles import OPERATE, require_permission
 from ...audit.models import AuditEvent
 from ...sqs import Message, PeekResult, Queue, QueueNotFound, SqsError
+from ...sqs.message_operations import MAX_RECEIVE
 from .. import workspace
 from ..forms.messages import ConsumeForm, PollForm, SendMessageForm
 from ..workspace import Workspace
 
 TEMPLATE = "console/messages.html"
 COUNTS_CHANGED = "countsChanged"
+NOT_FOUND_AGAIN = (
+    "SQS did not hand this message out again: it was deleted, moved to a dead-letter queue or "
+    "received by a consumer since the poll. Poll again to see the queue as it is now."
+)
 
 
 def _template(request: HttpRequest, partial: str) -> str:
@@ -207,6 +212,8 @@ def _peek(
 
 def _poll_response(request: HttpRequest, queue: Queue, context: dict[str, Any]) -> HttpResponse:
     context = {**_queue_context(queue), "consume_form": ConsumeForm(), **context}
+    # Standard queues show the group column once a message carries one (fair queues).
+    context["grouped"] = any(m.group_id for m in context.get("results", ()))
     context.setdefault("poll_form", PollForm(limit=queue.redrive_limit))
     if request.htmx:
         response = render(request, f"{TEMPLATE}#poll-panel", context)
@@ -217,38 +224,42 @@ def _poll_response(request: HttpRequest, queue: Queue, context: dict[str, Any]) 
 @require_POST
 @require_permission(OPERATE)
 def delete(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
-    """Delete exactly the messages the user picked, by the receipt handles of their poll."""
+    """Delete exactly the messages the user picked from a poll, by their MessageIds: SQS hands
+    them out again under a short lease, and only those are deleted (see delete_selected)."""
     current = workspace.enter(request, profile, region)
     picked = request.POST.getlist("only") or request.POST.getlist("selected")
-    chosen = [value.split(" ", 1) for value in picked if " " in value]
+    ids = list(dict.fromkeys(i.strip() for i in picked if i.strip()))[:MAX_RECEIVE]
     context: dict[str, Any] = {"queue_name": queue}
-    if not chosen:
+    if not ids:
         context["delete_error"] = "Select at least one message to delete."
     else:
-        ids = [message_id for message_id, _ in chosen]
         try:
-            with audit.recorded_for(request, "delete_messages", queue=queue, message_ids=ids) as e:
-                url = current.queue_url(queue)
-                results = current.sqs.delete_messages(url, [handle for _, handle in chosen])
-                failed = [r for r in results if not r.ok]
-                e.parameters["failed"] = len(failed)
-                if failed:
-                    e.outcome = AuditEvent.Outcome.PARTIAL
-                    e.error = failed[0].error
+            with audit.recorded_for(
+                request, "delete_messages", queue=queue, selected=len(ids)
+            ) as event:
+                result = current.sqs.delete_selected(current.queue_url(queue), ids)
+                # What SQS handed out and deleted, never what the form claimed.
+                event.parameters.update(
+                    message_ids=list(result.deleted),
+                    failed=len(result.failed),
+                    not_found=len(result.missing),
+                )
+                if not result.complete:
+                    event.outcome = AuditEvent.Outcome.PARTIAL
+                    event.error = result.failed[0][1] if result.failed else "not found again"
         except SqsError as failure:
             if isinstance(failure, QueueNotFound):
                 current.forget_queue_url(queue)
             context["delete_error"] = str(failure)
         else:
-            context["deleted_ids"] = [
-                message_id for (message_id, _), r in zip(chosen, results, strict=True) if r.ok
-            ]
-            context["delete_failures"] = [
-                (message_id, r)
-                for (message_id, _), r in zip(chosen, results, strict=True)
-                if not r.ok
-            ]
-            context["stale"] = any(r.stale for r in results)
+            context.update(
+                deleted_ids=result.deleted,
+                delete_failures=[
+                    *result.failed,
+                    *((i, NOT_FOUND_AGAIN) for i in result.missing),
+                ],
+                stale=bool(result.missing),
+            )
     if request.htmx:
         response = render(request, f"{TEMPLATE}#delete-response", context)
         return _counts_changed(response) if context.get("deleted_ids") else response

@@ -18,13 +18,14 @@ from ...accounts.roles import BROWSE, OPERATE, require_permission
 from ...audit.models import AuditEvent
 from ...sqs import (
     PurgeInProgress,
+    QueueAttributes,
     QueueDeletedRecently,
     QueueNameTaken,
     QueueNotFound,
     SqsError,
     TagChanges,
 )
-from ...sqs.queues import queue_name_problem, settled_queue_name
+from ...sqs.queues import queue_name_from_arn, queue_name_problem, settled_queue_name
 from .. import workspace
 from ..forms.confirm import TypedConfirmationForm
 from ..forms.queues import QueueForm
@@ -33,12 +34,30 @@ from .queue_list import detail_links
 FORM_TEMPLATE = "console/queue_form.html"
 
 
-def _dead_letter_choices(current: workspace.Workspace) -> list[str]:
-    """Queues to offer as dead-letter queues (the first 1,000, as ListQueues gives them)."""
+def _dead_letter_choices(current: workspace.Workspace, prefix: str = "") -> list[str]:
+    """Queues to suggest as dead-letter queues: the first 1,000 ListQueues gives for the prefix
+    typed so far (any other can still be typed in full)."""
     try:
-        return list(current.sqs.list_queues(max_results=1000).names)
+        return list(current.sqs.list_queues(prefix, max_results=1000).names)
     except SqsError:
         return []
+
+
+@require_GET
+@require_permission(OPERATE)
+def dead_letter_options(request: HttpRequest, profile: str, region: str) -> HttpResponse:
+    """The dead-letter queue field's suggestions for what is typed so far: queues of the same
+    type whose names start with it, found with ListQueues' prefix (so any queue of an account
+    with thousands can be found)."""
+    current = workspace.enter(request, profile, region)
+    typed = request.GET.get("dead_letter_queue", "").strip()
+    prefix = queue_name_from_arn(typed) if typed.startswith("arn:") else typed
+    fifo = request.GET.get("queue_type") == "fifo"
+    own = request.GET.get("own", "")
+    names = [
+        n for n in _dead_letter_choices(current, prefix) if n.endswith(".fifo") == fifo and n != own
+    ]
+    return render(request, f"{FORM_TEMPLATE}#dead-letter-queues", {"suggestions": names})
 
 
 def _form_failed(request: HttpRequest, context: dict, error: SqsError) -> HttpResponse:
@@ -82,7 +101,12 @@ def queue_name_check(request: HttpRequest, profile: str, region: str) -> HttpRes
 def queue_create(request: HttpRequest, profile: str, region: str) -> HttpResponse:
     current = workspace.enter(request, profile, region)
     form = QueueForm(request.POST or None, queue_names=_dead_letter_choices(current))
-    context = {"form": form, "creating": True, "error": None}
+    context = {
+        "form": form,
+        "creating": True,
+        "error": None,
+        "suggestions": form.dead_letter_suggestions,
+    }
     if request.method == "GET" or not form.is_valid():
         return render(
             request, FORM_TEMPLATE, context, status=200 if request.method == "GET" else 400
@@ -90,7 +114,9 @@ def queue_create(request: HttpRequest, profile: str, region: str) -> HttpRespons
     name, tags = form.cleaned_data["name"], form.tags()
     try:
         arn = current.sqs.dead_letter_queue_arn(form.cleaned_data["dead_letter_queue"])
-        attributes = {k: v for k, v in form.attributes(arn).to_raw().items() if v != ""}
+        # Only what differs from SQS's defaults: left alone, a setting gets SQS's own default
+        # (which changes over time, as MaximumMessageSize did in 2025).
+        attributes = form.attributes(arn).changes_from(QueueAttributes(fifo_queue=form.is_fifo))
         with audit.recorded_for(
             request, "create_queue", queue=name, attributes=attributes, tags=tags
         ):
@@ -148,7 +174,13 @@ def queue_edit(request: HttpRequest, profile: str, region: str, queue: str) -> H
         found = replace(found, tags=current.sqs.list_queue_tags(found.url))
     same_type = [n for n in _dead_letter_choices(current) if n.endswith(".fifo") == found.is_fifo]
     form = QueueForm(request.POST or None, queue=found, queue_names=same_type)
-    context = {"form": form, "creating": False, "queue": found, "error": None}
+    context = {
+        "form": form,
+        "creating": False,
+        "queue": found,
+        "error": None,
+        "suggestions": form.dead_letter_suggestions,
+    }
     if request.method == "GET" or not form.is_valid():
         return render(
             request, FORM_TEMPLATE, context, status=200 if request.method == "GET" else 400
