@@ -157,4 +157,5 @@ def test_a_role_without_a_usable_source_is_skipped_with_the_reason(db, tmp_path)
     )
     out = _run("--config-file", str(config), "--credentials-file", str(tmp_path / "none"))
     assert "Skipped 'lost': its source_profile 'gone' is not in the files." in out
-    assert "Skipped 'bad': its region 'moon' is not an AWS region name." in out
+    # The profile form's words for the same mistake.
+    assert "Skipped 'bad': its region: 'moon' is not an AWS region name (like eu-west-1)." in out
