@@ -81,6 +81,17 @@ class AwsProfile(models.Model):
         if self.pk and isinstance(self.version, F):
             self.refresh_from_db(fields=["version"])
 
+    def described(self) -> dict:
+        """What the audit trail keeps about a profile: settings, never secrets."""
+        return {
+            "name": self.name,
+            "slug": self.slug,
+            "auth_mode": self.auth_mode,
+            "region": self.region,
+            "endpoint_url": self.endpoint_url,
+            "is_production": self.is_production,
+        }
+
     # Validation: full_clean() (the profile form, the import command, the admin) applies the
     # rules of validation.py on top of the column limits.
 

@@ -3,12 +3,14 @@
 Static keys, roles assumed on top of a source profile's static keys (role_arn + source_profile) or
 of the default chain (role_arn + credential_source), endpoint_url and region are understood.
 Existing profile names are skipped, never overwritten. Every profile is checked by the rules the
-profile form uses (AwsProfile.full_clean, see queues/profiles/validation.py) before it is created.
+profile form uses (AwsProfile.full_clean, see queues/profiles/validation.py) before it is created,
+and each one created leaves a `create_profile` audit event, as it would from the web page.
 """
 
 from __future__ import annotations
 
 import configparser
+import getpass
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +18,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from queues import audit
 from queues.profiles.crypto import mask
 from queues.profiles.forms import unique_slug
 from queues.profiles.models import AuthMode, AwsProfile
@@ -157,6 +160,15 @@ def validated(plan: Plan) -> AwsProfile:
     return profile
 
 
+def command_line_user() -> str:
+    """Who the audit trail names: the account that ran the command, and that it was this one."""
+    try:
+        who = getpass.getuser()
+    except OSError:  # neither $USER nor a passwd entry, as in some containers
+        who = "unknown user"
+    return f"{who} (manage.py import_aws_profiles)"
+
+
 class Command(BaseCommand):
     help = (
         "Import credential profiles from the shared AWS config and credentials files "
@@ -204,6 +216,7 @@ class Command(BaseCommand):
                 f"{credentials_path}. Found: {', '.join(sorted(profiles)) or 'none'}."
             )
         dry_run = options["dry_run"]
+        username = command_line_user()
         created = skipped = 0
         for name in wanted:
             if AwsProfile.objects.filter(name=name).exists():
@@ -220,7 +233,11 @@ class Command(BaseCommand):
             if dry_run:
                 self.stdout.write(f"Would create {plan.describe()}")
             else:
-                profile.save()
+                # The same event, with the same settings (never secrets), as the web page's.
+                with audit.recorded("create_profile", username=username) as event:
+                    profile.save()
+                    event.profile, event.profile_name = profile, profile.name
+                    event.parameters.update(profile.described())
                 self.stdout.write(self.style.SUCCESS(f"Created {plan.describe()}"))
             created += 1
         verb = "would be created" if dry_run else "created"
