@@ -16,7 +16,7 @@ field's message for the same code, and form fields already use "required" and "i
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -110,9 +110,8 @@ def validate_endpoint_url(url: str) -> None:
 
 
 def validate_duration(seconds: Any) -> None:
-    if isinstance(seconds, bool) or not isinstance(seconds, int):
-        raise ValidationError(f"Use {DURATION_HELP}", code="duration")
-    if not MIN_DURATION <= seconds <= MAX_DURATION:
+    is_number = isinstance(seconds, int) and not isinstance(seconds, bool)
+    if not is_number or not MIN_DURATION <= seconds <= MAX_DURATION:
         raise ValidationError(f"Use {DURATION_HELP}", code="duration")
 
 
@@ -202,7 +201,7 @@ class _Check:
             if name not in self.skip and self.value(name) in (None, ""):
                 self.add(ValidationError(REQUIRED, code="mode_requires"), name)
 
-    def run(self, name: str, validator) -> Any:
+    def run(self, name: str, validator: Callable[[Any], Any]) -> Any:
         """The validator's result for a value present, or None (when blank or refused)."""
         if not self.checks(name):
             return None

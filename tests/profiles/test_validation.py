@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from queues.models import AuthMode, AwsProfile
+from queues.profiles.validation import validate_profile
 
 from .pki import RA_PROFILE_ARN, ROLE_ARN, TRUST_ANCHOR_ARN, issue
 
@@ -165,4 +166,15 @@ def test_roles_anywhere_key_checks_are_the_models_too(db, client_cert, test_ca):
     }
     assert _model_errors({**values, "private_key_pem": client_cert.key_pem("pw")}) == {
         "private_key_passphrase": ["This key is encrypted: enter its passphrase."]
+    }
+
+
+def test_plain_values_are_checked_like_a_profile():
+    # For callers holding values rather than an AwsProfile; column limits are full_clean's.
+    validate_profile(ROLE)
+    with pytest.raises(ValidationError) as refused:
+        validate_profile({**ROLE, "duration_seconds": 60, "access_key_id": ""})
+    assert refused.value.message_dict == {
+        "duration_seconds": ["Use 900 to 43,200 seconds (15 minutes to 12 hours)."],
+        "access_key_id": ["This mode needs this field."],
     }
