@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 
@@ -77,3 +80,48 @@ class AwsProfile(models.Model):
         super().save(*args, **kwargs)
         if self.pk and isinstance(self.version, F):
             self.refresh_from_db(fields=["version"])
+
+    def described(self) -> dict:
+        """What the audit trail keeps about a profile: settings, never secrets."""
+        return {
+            "name": self.name,
+            "slug": self.slug,
+            "auth_mode": self.auth_mode,
+            "region": self.region,
+            "endpoint_url": self.endpoint_url,
+            "is_production": self.is_production,
+        }
+
+    # Validation: full_clean() (the profile form, the import command, the admin) applies the
+    # rules of validation.py on top of the column limits.
+
+    def full_clean(
+        self,
+        exclude: Iterable[str] | None = None,
+        validate_unique: bool = True,
+        validate_constraints: bool = True,
+    ) -> None:
+        # Django calls clean() without `exclude`; a model form excludes the fields that already
+        # failed on the form, whose values on this instance are stale, so clean() needs it.
+        self._excluded = set(exclude or ())
+        try:
+            super().full_clean(exclude, validate_unique, validate_constraints)
+        finally:
+            del self._excluded
+
+    def clean_fields(self, exclude: Iterable[str] | None = None) -> None:
+        # validate_endpoint_url (in clean) checks the URL instead of the URLField's URLValidator,
+        # which refuses hosts without a dot, like http://localstack:4566 on a compose network.
+        try:
+            super().clean_fields(exclude={*(exclude or ()), "endpoint_url"})
+        except ValidationError as error:
+            # A value its column refuses (too long, not a number) is not checked again.
+            if hasattr(self, "_excluded"):
+                self._excluded.update(error.error_dict)
+            raise
+
+    def clean(self) -> None:
+        # Imported here: validation.py uses AuthMode from this module.
+        from .validation import validate_profile
+
+        validate_profile(self, skip=getattr(self, "_excluded", ()))

@@ -35,18 +35,6 @@ RESULT_TEMPLATE = "profiles/connection_result.html"
 hide_secrets = sensitive_post_parameters(*SECRET_FIELDS)
 
 
-def _described(profile: AwsProfile) -> dict:
-    """What the audit trail keeps about a profile: settings, never secrets."""
-    return {
-        "name": profile.name,
-        "slug": profile.slug,
-        "auth_mode": profile.auth_mode,
-        "region": profile.region,
-        "endpoint_url": profile.endpoint_url,
-        "is_production": profile.is_production,
-    }
-
-
 def _form_page(
     request: HttpRequest, form: ProfileForm, profile: AwsProfile | None, **extra
 ) -> HttpResponse:
@@ -75,7 +63,7 @@ def _saved(request: HttpRequest, form: ProfileForm, action: str) -> AwsProfile:
             profile.slug = unique_slug(profile.name)
         form.save()
         event.profile, event.profile_name = profile, profile.name
-        event.parameters.update(_described(profile))
+        event.parameters.update(profile.described())
         if not creating:
             event.parameters["changed"] = changed
     return profile
@@ -144,7 +132,7 @@ def profile_duplicate(request: HttpRequest, slug: str) -> HttpResponse:
         # Secrets go through the encrypted field again: new tokens, same plaintext.
         duplicate.save()
         event.profile, event.profile_name = duplicate, duplicate.name
-        event.parameters.update(_described(duplicate))
+        event.parameters.update(duplicate.described())
     messages.success(request, f"Profile “{original.name}” duplicated as “{duplicate.name}”.")
     return redirect("profiles:list")
 
@@ -158,7 +146,7 @@ def profile_delete(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         name, pk = profile.name, profile.pk
-        with audit.recorded_for(request, "delete_profile", **_described(profile)) as event:
+        with audit.recorded_for(request, "delete_profile", **profile.described()) as event:
             event.profile_name = name
             profile.delete()
         credentials.forget_profile(pk)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from queues.models import AuthMode, AwsProfile
+from queues.models import AuditEvent, AuthMode, AwsProfile
 from queues.profiles import credentials
 
 CONFIG = """\
@@ -121,6 +121,32 @@ def test_it_maps_static_keys_roles_endpoints_and_regions(db, aws_files):
     assert check.arn.endswith("assumed-role/ops/importer")
 
 
+def test_each_created_profile_is_audited_as_coming_from_the_command_line(
+    db, aws_files, monkeypatch, sqs_endpoint
+):
+    for variable in ("LOGNAME", "USER"):  # what getpass.getuser() reads first
+        monkeypatch.setenv(variable, "alice")
+    _run(*_files(aws_files), "--profile", "dev", "--profile", "sso")
+    event = AuditEvent.objects.get()  # none for the skipped profile
+    assert (event.action, event.outcome, event.user) == ("create_profile", "success", None)
+    assert event.username == "alice (manage.py import_aws_profiles)"
+    assert event.profile == AwsProfile.objects.get(name="dev") and event.profile_name == "dev"
+    # The settings the web page records, and no secret.
+    assert event.parameters == {
+        "name": "dev",
+        "slug": "dev",
+        "auth_mode": "static",
+        "region": "eu-central-1",
+        "endpoint_url": sqs_endpoint,
+        "is_production": False,
+    }
+
+
+def test_a_dry_run_audits_nothing(db, aws_files):
+    _run(*_files(aws_files), "--dry-run")
+    assert not AuditEvent.objects.exists()
+
+
 def test_chosen_profiles_only_and_existing_names_are_skipped(db, aws_files):
     AwsProfile.objects.create(
         name="dev", slug="dev", access_key_id="AKIAKEEP", secret_access_key="k"
@@ -157,4 +183,5 @@ def test_a_role_without_a_usable_source_is_skipped_with_the_reason(db, tmp_path)
     )
     out = _run("--config-file", str(config), "--credentials-file", str(tmp_path / "none"))
     assert "Skipped 'lost': its source_profile 'gone' is not in the files." in out
-    assert "Skipped 'bad': its region 'moon' is not an AWS region name." in out
+    # The profile form's words for the same mistake.
+    assert "Skipped 'bad': its region: 'moon' is not an AWS region name (like eu-west-1)." in out

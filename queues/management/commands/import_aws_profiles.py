@@ -2,22 +2,26 @@
 
 Static keys, roles assumed on top of a source profile's static keys (role_arn + source_profile) or
 of the default chain (role_arn + credential_source), endpoint_url and region are understood.
-Existing profile names are skipped, never overwritten.
+Existing profile names are skipped, never overwritten. Every profile is checked by the rules the
+profile form uses (AwsProfile.full_clean, see queues/profiles/validation.py) before it is created,
+and each one created leaves a `create_profile` audit event, as it would from the web page.
 """
 
 from __future__ import annotations
 
 import configparser
+import getpass
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from queues import audit
 from queues.profiles.crypto import mask
-from queues.profiles.forms import MAX_DURATION, MIN_DURATION, ROLE_ARN_RE, unique_slug
+from queues.profiles.forms import unique_slug
 from queues.profiles.models import AuthMode, AwsProfile
-from queues.sqs.regions import is_region_name
 
 DEFAULT_REGION = "us-east-1"
 UNSUPPORTED = {
@@ -25,6 +29,12 @@ UNSUPPORTED = {
     "sso_start_url": "AWS IAM Identity Center (SSO)",
     "credential_process": "credential_process",
     "web_identity_token_file": "web identity tokens",
+}
+# A refused field is named as the files spell the setting, so the reason says what to fix there.
+SETTING_NAMES = {
+    "access_key_id": "aws_access_key_id",
+    "secret_access_key": "aws_secret_access_key",
+    "session_token": "aws_session_token",
 }
 
 
@@ -82,12 +92,8 @@ def load_profiles(config_path: Path, credentials_path: Path) -> dict[str, dict[s
 
 def _common(name: str, settings: dict[str, str], fallback: dict[str, str]) -> dict:
     region = settings.get("region") or fallback.get("region") or DEFAULT_REGION
-    if not is_region_name(region):
-        raise Skip(f"its region {region!r} is not an AWS region name")
     endpoint = settings.get("endpoint_url") or fallback.get("endpoint_url") or ""
-    if endpoint and not endpoint.startswith(("http://", "https://")):
-        raise Skip(f"its endpoint_url {endpoint!r} is not an http(s) URL")
-    return {"name": name, "region": region, "endpoint_url": endpoint}
+    return {"name": name, "region": region.strip(), "endpoint_url": endpoint.strip()}
 
 
 def _keys(settings: dict[str, str], owner: str) -> dict:
@@ -111,14 +117,10 @@ def plan_for(name: str, profiles: dict[str, dict[str, str]]) -> Plan:
     if not role_arn:
         values = {**_common(name, settings, {}), "auth_mode": AuthMode.STATIC}
         return Plan(name, {**values, **_keys(settings, "it")})
-    if not ROLE_ARN_RE.match(role_arn):
-        raise Skip(f"its role_arn {role_arn!r} is not an IAM role ARN")
     try:
         duration = int(settings.get("duration_seconds") or 3600)
     except ValueError:
         raise Skip("its duration_seconds is not a number") from None
-    if not MIN_DURATION <= duration <= MAX_DURATION:
-        raise Skip(f"its duration_seconds {duration} is outside {MIN_DURATION}-{MAX_DURATION}")
     values = {
         "auth_mode": AuthMode.ASSUME_ROLE,
         "role_arn": role_arn,
@@ -140,6 +142,31 @@ def plan_for(name: str, profiles: dict[str, dict[str, str]]) -> Plan:
         values["source_mode"] = AuthMode.DEFAULT_CHAIN
         return Plan(name, {**_common(name, settings, {}), **values})
     raise Skip("its role_arn has neither source_profile nor credential_source")
+
+
+def validated(plan: Plan) -> AwsProfile:
+    """The unsaved profile, refused (Skip) for what the profile form would refuse, in its words."""
+    profile = AwsProfile(slug=unique_slug(plan.name), **plan.values)
+    try:
+        profile.full_clean()
+    except ValidationError as error:
+        raise Skip(
+            "; ".join(
+                f"its {SETTING_NAMES.get(field, field)}: {message.rstrip('.')}"
+                for field, messages in error.message_dict.items()
+                for message in messages
+            )
+        ) from None
+    return profile
+
+
+def command_line_user() -> str:
+    """Who the audit trail names: the account that ran the command, and that it was this one."""
+    try:
+        who = getpass.getuser()
+    except OSError:  # neither $USER nor a passwd entry, as in some containers
+        who = "unknown user"
+    return f"{who} (manage.py import_aws_profiles)"
 
 
 class Command(BaseCommand):
@@ -189,6 +216,7 @@ class Command(BaseCommand):
                 f"{credentials_path}. Found: {', '.join(sorted(profiles)) or 'none'}."
             )
         dry_run = options["dry_run"]
+        username = command_line_user()
         created = skipped = 0
         for name in wanted:
             if AwsProfile.objects.filter(name=name).exists():
@@ -197,6 +225,7 @@ class Command(BaseCommand):
                 continue
             try:
                 plan = plan_for(name, profiles)
+                profile = validated(plan)
             except Skip as reason:
                 self.stdout.write(f"Skipped {name!r}: {reason}.")
                 skipped += 1
@@ -204,7 +233,11 @@ class Command(BaseCommand):
             if dry_run:
                 self.stdout.write(f"Would create {plan.describe()}")
             else:
-                AwsProfile.objects.create(slug=unique_slug(name), **plan.values)
+                # The same event, with the same settings (never secrets), as the web page's.
+                with audit.recorded("create_profile", username=username) as event:
+                    profile.save()
+                    event.profile, event.profile_name = profile, profile.name
+                    event.parameters.update(profile.described())
                 self.stdout.write(self.style.SUCCESS(f"Created {plan.describe()}"))
             created += 1
         verb = "would be created" if dry_run else "created"

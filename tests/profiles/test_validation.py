@@ -1,0 +1,180 @@
+"""One set of profile rules: the form, the model's full_clean() and the import refuse the same
+values with the same words."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from queues.models import AuthMode, AwsProfile
+from queues.profiles.validation import validate_profile
+
+from .pki import RA_PROFILE_ARN, ROLE_ARN, TRUST_ANCHOR_ARN, issue
+
+CREATE = reverse("profiles:create")
+
+# A role assumed on top of static keys: every field the rules look at has a value.
+ROLE = {
+    "name": "Role",
+    "auth_mode": AuthMode.ASSUME_ROLE,
+    "source_mode": AuthMode.STATIC,
+    "region": "eu-west-1",
+    "endpoint_url": "http://localstack:4566",
+    "access_key_id": "AKIAROLE000000000001",
+    "secret_access_key": "role-secret-value-1234",
+    "role_arn": ROLE_ARN,
+    "role_session_name": "importer",
+    "duration_seconds": 1800,
+    "external_id": "ext-77",
+}
+
+
+@pytest.fixture
+def admin(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def _form_errors(admin, values: dict) -> dict[str, list[str]]:
+    response = admin.post(CREATE, values)
+    assert response.status_code == 200, "the form accepted it"
+    return {field: list(errors) for field, errors in response.context["form"].errors.items()}
+
+
+def _model_errors(values: dict) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as refused:
+        AwsProfile(slug="role", **values).full_clean()
+    return refused.value.message_dict
+
+
+def _import(tmp_path: Path, values: dict) -> str:
+    """Import `values` as the AWS files would spell them: a role on a source profile's keys."""
+    config = tmp_path / "config"
+    config.write_text(
+        f"[profile {values['name']}]\n"
+        f"role_arn = {values['role_arn']}\n"
+        "source_profile = base\n"
+        f"role_session_name = {values['role_session_name']}\n"
+        f"duration_seconds = {values['duration_seconds']}\n"
+        f"external_id = {values['external_id']}\n"
+        f"region = {values['region']}\n"
+        f"endpoint_url = {values['endpoint_url']}\n"
+        "[profile base]\n"
+        f"aws_access_key_id = {values['access_key_id']}\n"
+        f"aws_secret_access_key = {values['secret_access_key']}\n"
+    )
+    out = StringIO()
+    call_command(
+        "import_aws_profiles",
+        "--config-file",
+        str(config),
+        "--credentials-file",
+        str(tmp_path / "none"),
+        "--profile",
+        values["name"],
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+def test_a_valid_profile_passes_everywhere(admin, tmp_path):
+    AwsProfile(slug="role", **ROLE).full_clean()
+    assert "Created 'Role'" in _import(tmp_path, ROLE)
+    # A host without a dot is fine: Django's URLValidator would refuse it, the rules do not.
+    assert AwsProfile.objects.get(name="Role").endpoint_url == "http://localstack:4566"
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "message"),
+    [
+        (
+            "role_arn",
+            "arn:aws:iam::123456789012:user/bob",
+            "This is not an IAM role ARN (arn:aws:iam::123456789012:role/name).",
+        ),
+        ("duration_seconds", 50000, "Use 900 to 43,200 seconds (15 minutes to 12 hours)."),
+        ("region", "moon", "'moon' is not an AWS region name (like eu-west-1)."),
+        ("endpoint_url", "ftp://127.0.0.1:21", "Use an http:// or https:// URL with a host name."),
+        ("endpoint_url", "http://localstack:port", "The port in this URL is not a number."),
+        (
+            "role_session_name",
+            "has space",
+            "This is not a session name (2 to 64 letters, digits or +=,.@_-).",
+        ),
+        (
+            "external_id",
+            "x",
+            "This is not an external ID (2 to 1,224 letters, digits or +=,.@:/_-).",
+        ),
+        ("name", "n" * 65, "Ensure this value has at most 64 characters (it has 65)."),
+        ("name", "!!!", "Use at least one letter or digit in the name."),
+    ],
+)
+def test_the_form_the_model_and_the_import_refuse_alike(admin, tmp_path, field, bad, message):
+    values = {**ROLE, field: bad}
+    # Each says it once: the form's own checks and the model's rules do not both report it.
+    assert _form_errors(admin, values) == {field: [message]}
+    assert _model_errors(values) == {field: [message]}
+    out = _import(tmp_path, values)
+    assert f"Skipped {values['name']!r}: its {field}: {message}" in out
+    assert not AwsProfile.objects.exists()
+
+
+def test_a_field_the_form_refuses_is_not_judged_again_by_its_stale_value(admin):
+    # Too long for its column, the ARN never reaches the instance, which keeps its blank
+    # default: the model's rules must not add "This mode needs this field." about it.
+    too_long = ROLE_ARN + "x" * 2048
+    errors = _form_errors(admin, {**ROLE, "role_arn": too_long, "duration_seconds": "soon"})
+    assert errors == {
+        "role_arn": [f"Ensure this value has at most 2048 characters (it has {len(too_long)})."],
+        "duration_seconds": ["Enter a whole number."],
+    }
+
+
+def test_each_mode_needs_its_own_fields_in_the_model_too(db):
+    static = {"name": "Keys", "auth_mode": AuthMode.STATIC, "region": "us-east-1"}
+    assert _model_errors(static) == {
+        "access_key_id": ["This mode needs this field."],
+        "secret_access_key": ["This mode needs this field."],
+    }
+    # The default chain needs nothing; a role on it needs no keys.
+    AwsProfile(slug="chain", **{**static, "auth_mode": AuthMode.DEFAULT_CHAIN}).full_clean()
+    chain_role = {**ROLE, "source_mode": AuthMode.DEFAULT_CHAIN, "access_key_id": ""}
+    AwsProfile(slug="role", **{**chain_role, "secret_access_key": ""}).full_clean()
+
+
+def test_roles_anywhere_key_checks_are_the_models_too(db, client_cert, test_ca):
+    values = {
+        "name": "Workload",
+        "auth_mode": AuthMode.ROLES_ANYWHERE,
+        "region": "us-east-1",
+        "trust_anchor_arn": TRUST_ANCHOR_ARN,
+        "rolesanywhere_profile_arn": RA_PROFILE_ARN,
+        "role_arn": ROLE_ARN,
+        "certificate_pem": client_cert.certificate_pem,
+        "private_key_pem": client_cert.key_pem(),
+    }
+    AwsProfile(slug="workload", **values).full_clean()
+    other = issue(test_ca, "someone-else").key_pem()
+    assert _model_errors({**values, "private_key_pem": other}) == {
+        "private_key_pem": ["This key does not match the certificate."]
+    }
+    assert _model_errors({**values, "private_key_pem": client_cert.key_pem("pw")}) == {
+        "private_key_passphrase": ["This key is encrypted: enter its passphrase."]
+    }
+
+
+def test_plain_values_are_checked_like_a_profile():
+    # For callers holding values rather than an AwsProfile; column limits are full_clean's.
+    validate_profile(ROLE)
+    with pytest.raises(ValidationError) as refused:
+        validate_profile({**ROLE, "duration_seconds": 60, "access_key_id": ""})
+    assert refused.value.message_dict == {
+        "duration_seconds": ["Use 900 to 43,200 seconds (15 minutes to 12 hours)."],
+        "access_key_id": ["This mode needs this field."],
+    }
