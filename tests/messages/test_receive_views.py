@@ -8,6 +8,7 @@ import re
 import pytest
 
 from queues.models import AuditEvent
+from tests import sqs_lanes
 
 from .conftest import send, visible
 from .test_views import HTMX, url_for
@@ -64,6 +65,7 @@ def test_an_opened_message_shows_pretty_json_attributes_and_system_attributes(
     assert 'data-copy="body-1"' in html
 
 
+@sqs_lanes.fifo_delete_after_peek.with_args(param="fifo")
 def test_deleting_two_selected_messages_removes_exactly_those(operator, profile, raw_sqs, queue):
     url, name = queue
     send(raw_sqs, url, 5)
@@ -105,6 +107,7 @@ def test_deleting_nothing_selected_says_so(operator, profile, raw_sqs, standard_
     assert visible(raw_sqs, standard_url) == 1
 
 
+@sqs_lanes.purged_receipt_handle
 def test_a_stale_receipt_handle_is_explained_with_a_poll_again_button(
     operator, profile, raw_sqs, standard_url
 ):

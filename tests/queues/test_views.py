@@ -7,6 +7,7 @@ import json
 import pytest
 
 from queues.models import AuditEvent
+from tests import sqs_lanes
 
 from .conftest import attributes, queue_url_for, redrive
 
@@ -201,7 +202,7 @@ def orders(raw_sqs):
 def test_the_detail_page_shows_everything_about_a_queue(client, viewer_user, profile, orders):
     client.force_login(viewer_user)
     html = client.get(queue_url_for("queue-detail", profile, "orders")).content.decode()
-    assert orders in html and "arn:aws:sqs:us-east-1:123456789012:orders" in html
+    assert orders in html and f"arn:aws:sqs:us-east-1:{sqs_lanes.ACCOUNT}:orders" in html
     assert "1 minute 30 seconds" in html and "4 days" in html
     assert f'href="{queue_url_for("queue-detail", profile, "orders-dlq")}"' in html
     assert "<dt>Maximum receives</dt><dd>5</dd>" in html
@@ -296,6 +297,7 @@ def test_edit_validates_like_create(client, operator_user, profile, raw_sqs, ord
 # Purge
 
 
+@sqs_lanes.purge_limit
 def test_purge_states_the_loss_then_purges_and_a_second_purge_explains_the_wait(
     client, operator_user, profile, raw_sqs, orders
 ):
