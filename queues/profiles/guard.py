@@ -7,9 +7,9 @@ that hangs cannot take the dashboard's threads with it.
   the breaker, another failure opens it again. The state lives in Django's cache, so every
   worker sharing the cache (CACHE_URL) agrees.
 - Bulkhead: at most AWS_ENDPOINT_MAX_WAITING requests of this process may have calls in flight
-  to one endpoint at once; another is refused after a short wait rather than queued behind a
-  hung endpoint. A request counts once however many calls it fans out, so a page's own parallel
-  calls never wait for each other.
+  to one endpoint at once; another waits briefly while those calls look healthy, and is refused
+  at once when they look stuck, rather than queued behind a hung endpoint. A request counts once
+  however many calls it fans out, so a page's own parallel calls never wait for each other.
 
 `EndpointGuard` plugs into the SQS layer through its small Guard interface (queues/sqs/budget.py);
 one is made per SqsService, so per request.
@@ -28,21 +28,51 @@ from django.core.cache import cache
 
 from ..sqs import errors
 
-# How long a request waits for a free place at a busy endpoint before it is refused: long enough
-# for a healthy endpoint's calls (milliseconds) to make room, short enough not to pile up.
-SLOT_WAIT_SECONDS = 0.25
+# A request waits for a place at a busy endpoint while the places are held by calls that look
+# healthy (the oldest began less than STUCK_SECONDS ago), at most SLOT_WAIT_SECONDS in all: a
+# burst of a page's count chunks queues briefly, but requests behind a hung endpoint are refused
+# at once instead of taking the threads /healthz and other profiles need.
+STUCK_SECONDS = 1.0
+SLOT_WAIT_SECONDS = 5.0
 # Within one request, the breaker's state is read from the cache at most this often.
 STATE_READ_SECONDS = 1.0
 
-_slots: dict[str, threading.BoundedSemaphore] = {}
+
+class _Slots:
+    """One endpoint's places in this process, and since when each holder has held its place."""
+
+    def __init__(self, places: int) -> None:
+        self._places = threading.BoundedSemaphore(places)
+        self._held: dict[int, float] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, holder: int) -> bool:
+        waited_until = time.monotonic() + SLOT_WAIT_SECONDS
+        while not self._places.acquire(timeout=0.05):
+            now = time.monotonic()
+            with self._lock:
+                oldest = min(self._held.values(), default=now)
+            if now - oldest > STUCK_SECONDS or now > waited_until:
+                return False
+        with self._lock:
+            self._held[holder] = time.monotonic()
+        return True
+
+    def release(self, holder: int) -> None:
+        with self._lock:
+            self._held.pop(holder, None)
+        self._places.release()
+
+
+_slots: dict[str, _Slots] = {}
 _slots_lock = threading.Lock()
 
 
-def _slot(key: str) -> threading.BoundedSemaphore:
+def _slot(key: str) -> _Slots:
     with _slots_lock:
         slot = _slots.get(key)
         if slot is None:
-            slot = _slots[key] = threading.BoundedSemaphore(settings.AWS_ENDPOINT_MAX_WAITING)
+            slot = _slots[key] = _Slots(settings.AWS_ENDPOINT_MAX_WAITING)
         return slot
 
 
@@ -86,7 +116,7 @@ class EndpointGuard:
 
     def before_call(self) -> None:
         with self._lock:
-            if self._in_flight == 0 and not self._slot.acquire(timeout=SLOT_WAIT_SECONDS):
+            if self._in_flight == 0 and not self._slot.acquire(id(self)):
                 raise errors.Busy(
                     f"Too many requests are already waiting on {self.endpoint}; try again in a "
                     "moment."
@@ -116,7 +146,7 @@ class EndpointGuard:
         with self._lock:
             self._in_flight -= 1
             if self._in_flight == 0:
-                self._slot.release()
+                self._slot.release(id(self))
 
     # The breaker.
 
