@@ -166,7 +166,7 @@ def server_process(args: list[str], ready_url: str, env: dict | None = None) -> 
             try:
                 requests.get(ready_url, timeout=2)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # a worker still loading
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"{args[0]} did not answer on {ready_url}") from None
                 time.sleep(0.2)
