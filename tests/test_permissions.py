@@ -57,6 +57,7 @@ ACCESS: dict[str, dict[str, Rule]] = {
     "console:messages-poll": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
     "console:messages-delete": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
     "console:messages-consume": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    "console:messages-decide": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
     "console:messages-export": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
     # Credential profiles: admins only. An empty POST to a form redisplays it with its errors.
     "profiles:list": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(NOT_ALLOWED)},
