@@ -97,6 +97,12 @@ def recorded(
         _save(event)
 
 
+def record_refusal(request: HttpRequest, action: str, error: str, **kwargs: Any) -> None:
+    """An action the dashboard refused before trying it (no rights), as a failed event."""
+    with recorded_for(request, action, **kwargs) as event:
+        event.outcome, event.error = AuditEvent.Outcome.FAILURE, error
+
+
 def recorded_for(request: HttpRequest, action: str, **kwargs: Any):
     """`recorded` with the request's user and, on workspace pages, its profile and region."""
     where = getattr(request, "workspace", None)

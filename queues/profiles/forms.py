@@ -12,10 +12,12 @@ form runs after clean(): the errors land next to their fields all the same.
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.text import slugify
 
+from ..accounts.roles import ADMINS, OPERATORS, VIEWERS
 from .crypto import mask
 from .models import AuthMode, AwsProfile
 from .validation import DURATION_HELP, load_certificate
@@ -42,6 +44,8 @@ MODE_FIELDS: dict[str, list[str]] = {
     ],
     AuthMode.DEFAULT_CHAIN: [],
 }
+# Which groups may view and operate on the profile (Admins always may, so they are not offered).
+GRANT_FIELDS = ["viewer_groups", "operator_groups"]
 SECRET_FIELDS = ["secret_access_key", "session_token", "private_key_pem", "private_key_passphrase"]
 # Secrets a profile may do without: each gets a "clear" checkbox.
 CLEARABLE = ["session_token", "private_key_passphrase"]
@@ -107,10 +111,28 @@ class ProfileForm(forms.ModelForm):
         help_text="Leave blank for AWS. For moto, LocalStack or a VPC endpoint: http(s)://host:port",
     )
 
+    viewer_groups = forms.ModelMultipleChoiceField(
+        label="May view",
+        queryset=Group.objects.exclude(name=ADMINS).order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Members (with the Viewer or Operator role) see this profile and its queues. "
+        "Admins always do.",
+    )
+    operator_groups = forms.ModelMultipleChoiceField(
+        label="May operate",
+        queryset=Group.objects.exclude(name=ADMINS).order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Members with the Operator role change queues and send, receive and delete "
+        "messages here (and may view it). For a production profile, tick only who must.",
+    )
+
     class Meta:
         model = AwsProfile
         fields = [
             *COMMON_FIELDS,
+            *GRANT_FIELDS,
             "source_mode",
             *KEY_FIELDS,
             "role_arn",
@@ -151,8 +173,20 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # A new profile starts as every profile was before per-profile access.
+            groups = Group.objects.filter(name__in=[OPERATORS, VIEWERS])
+            self.initial.setdefault("viewer_groups", list(groups))
+            self.initial.setdefault("operator_groups", [g for g in groups if g.name == OPERATORS])
         # Captured before validation copies the submitted values onto the instance.
-        self.original = {name: getattr(self.instance, name) for name in self.Meta.fields}
+        self.original = {
+            name: getattr(self.instance, name)
+            for name in self.Meta.fields
+            if name not in GRANT_FIELDS
+        }
+        for name in GRANT_FIELDS:
+            granted = getattr(self.instance, name).all() if self.instance.pk else []
+            self.original[name] = {group.pk for group in granted}
         self.stored = {name: self.original[name] or "" for name in SECRET_FIELDS}
         self.fields["source_mode"].choices = [
             (AuthMode.STATIC.value, "Static keys (below)"),
@@ -232,7 +266,7 @@ class ProfileForm(forms.ModelForm):
         if cleaned.get("duration_seconds") is None and "duration_seconds" not in self.errors:
             cleaned["duration_seconds"] = DEFAULT_DURATION  # a blank field means the default
         # Nothing of another mode stays stored.
-        for name in set(self.Meta.fields) - used - set(COMMON_FIELDS):
+        for name in set(self.Meta.fields) - used - set(COMMON_FIELDS) - set(GRANT_FIELDS):
             cleaned[name] = DEFAULT_DURATION if name == "duration_seconds" else ""
         passphrase = cleaned.get("private_key_passphrase")
         if passphrase and passphrase == self.stored["private_key_passphrase"]:
@@ -256,11 +290,12 @@ class ProfileForm(forms.ModelForm):
 
     def changed_settings(self) -> list[str]:
         """Names (never values) of what this save changes, for the audit trail."""
-        return sorted(
-            name
-            for name, before in self.original.items()
-            if self.cleaned_data.get(name, before) != before
-        )
+
+        def now(name: str, before):
+            value = self.cleaned_data.get(name, before)
+            return {group.pk for group in value} if name in GRANT_FIELDS else value
+
+        return sorted(name for name, before in self.original.items() if now(name, before) != before)
 
 
 def certificate_subject(pem: str) -> str:

@@ -76,14 +76,14 @@ def _flag(messages: tuple[Message, ...], limit: int | None) -> int:
 @require_GET
 @require_permission(OPERATE)
 def messages_page(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="view_messages")
     return render(request, TEMPLATE, _page_context(workspace.queue_or_404(current, queue)))
 
 
 @require_POST
 @require_permission(OPERATE)
 def send(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="send_message")
     found, error = _queue_for_action(current, queue)
     form = SendMessageForm(request.POST, queue=found)
     context: dict[str, Any] = {"send_form": form, "send_error": error}
@@ -129,7 +129,7 @@ def _counts_changed(response: HttpResponse) -> HttpResponse:
 @require_permission(OPERATE)
 def counts(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     """The counts strip, reloaded by the page after a send, delete or receive-and-delete."""
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="view_messages")
     try:
         found = current.queue(queue)
     except SqsError:
@@ -149,7 +149,7 @@ def _fresh_counts(current: Workspace, queue: Queue):
 def poll(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     """Peek. The queue's attributes (for the redrive limit) load while the peek runs, unless the
     form asks to confirm a poll at the limit, which needs the limit first."""
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="peek_messages")
     context: dict[str, Any] = {}
     try:
         url = current.queue_url(queue)
@@ -226,7 +226,7 @@ def _poll_response(request: HttpRequest, queue: Queue, context: dict[str, Any]) 
 def delete(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     """Delete exactly the messages the user picked from a poll, by their MessageIds: SQS hands
     them out again under a short lease, and only those are deleted (see delete_selected)."""
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="delete_messages")
     picked = request.POST.getlist("only") or request.POST.getlist("selected")
     ids = list(dict.fromkeys(i.strip() for i in picked if i.strip()))[:MAX_RECEIVE]
     context: dict[str, Any] = {"queue_name": queue}
@@ -270,7 +270,7 @@ def delete(request: HttpRequest, profile: str, region: str, queue: str) -> HttpR
 @require_POST
 @require_permission(OPERATE)
 def consume(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="consume_messages")
     found, error = _queue_for_action(current, queue)
     form = ConsumeForm(request.POST)
     context: dict[str, Any] = {"consume_form": form, "poll_error": error}
@@ -311,7 +311,7 @@ def consume(request: HttpRequest, profile: str, region: str, queue: str) -> Http
 @require_permission(OPERATE)
 def export(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     """A fresh peek streamed as NDJSON; the bodies pass through, nothing is kept."""
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="export_messages")
     found, error = _queue_for_action(current, queue)
     limit = found.redrive_limit
     form = PollForm(request.POST, limit=limit)
