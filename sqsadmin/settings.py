@@ -236,6 +236,10 @@ AWS_MAX_ATTEMPTS = _int("AWS_MAX_ATTEMPTS", 3)
 AWS_ROLESANYWHERE_ENDPOINT = env.str("AWS_ROLESANYWHERE_ENDPOINT", default="")
 AWS_ROLESANYWHERE_CA_BUNDLE = env.str("AWS_ROLESANYWHERE_CA_BUNDLE", default="")
 
+# Endpoint URLs a profile may use besides AWS's (*.amazonaws.com, *.amazonaws.com.cn, *.api.aws)
+# and this machine's: host names or addresses, `*.example.com` for every host under example.com.
+PROFILE_ENDPOINT_HOSTS = env.list("PROFILE_ENDPOINT_HOSTS", default=[])
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
