@@ -79,6 +79,8 @@ def test_an_old_database_migrates_forward_with_its_data():
     event = AuditEvent.objects.get()
     assert (event.username, event.profile, event.action) == ("olga", profile, "purge_queue")
     assert event.parameters == {"messages_before": 40}
+    # Events from before the client address was recorded say nothing about it.
+    assert (event.client_address, event.user_agent) == (None, "")
     olga = User.objects.get(username="olga")
     assert olga.has_perm("queues.operate_queues") and not olga.has_perm("queues.change_awsprofile")
     # Per-profile access keeps what everybody could do, except operating on production.
