@@ -79,7 +79,7 @@ class Workspace:
 
     @property
     def sqs(self) -> SqsService:
-        return sqs_for(self.profile, self.region)
+        return sqs_for(self.profile, self.region, user=self.username)
 
     def _url_key(self, name: str) -> str:
         return f"sqsadmin:queue-url:{self.profile.pk}:{self.profile.version}:{self.region}:{name}"

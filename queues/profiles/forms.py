@@ -30,7 +30,13 @@ KEY_FIELDS = ["access_key_id", "secret_access_key", "session_token"]
 ROLE_FIELDS = ["role_arn", "role_session_name", "duration_seconds"]
 MODE_FIELDS: dict[str, list[str]] = {
     AuthMode.STATIC: KEY_FIELDS,
-    AuthMode.ASSUME_ROLE: ["source_mode", *KEY_FIELDS, *ROLE_FIELDS, "external_id"],
+    AuthMode.ASSUME_ROLE: [
+        "source_mode",
+        *KEY_FIELDS,
+        *ROLE_FIELDS,
+        "external_id",
+        "identify_user",
+    ],
     AuthMode.ROLES_ANYWHERE: [
         "trust_anchor_arn",
         "rolesanywhere_profile_arn",
@@ -41,6 +47,7 @@ MODE_FIELDS: dict[str, list[str]] = {
         "certificate_chain_pem",
         "duration_seconds",
         "role_session_name",
+        "identify_user",
     ],
     AuthMode.DEFAULT_CHAIN: [],
 }
@@ -139,6 +146,7 @@ class ProfileForm(forms.ModelForm):
             "role_session_name",
             "duration_seconds",
             "external_id",
+            "identify_user",
             "trust_anchor_arn",
             "rolesanywhere_profile_arn",
             "certificate_pem",
@@ -146,7 +154,11 @@ class ProfileForm(forms.ModelForm):
             "private_key_passphrase",
             "certificate_chain_pem",
         ]
-        labels = {"is_production": "Production (every page using this profile shows it loudly)"}
+        labels = {
+            "is_production": "Production (every page using this profile shows it loudly)",
+            "identify_user": "Name the dashboard user in CloudTrail (session name and source "
+            "identity; the role's trust policy must allow sts:SetSourceIdentity)",
+        }
         error_messages = {"name": {"unique": "A profile with this name already exists."}}
         widgets = {
             "region": forms.TextInput(attrs={"list": "profile-regions", "autocomplete": "off"}),
@@ -267,7 +279,9 @@ class ProfileForm(forms.ModelForm):
             cleaned["duration_seconds"] = DEFAULT_DURATION  # a blank field means the default
         # Nothing of another mode stays stored.
         for name in set(self.Meta.fields) - used - set(COMMON_FIELDS) - set(GRANT_FIELDS):
-            cleaned[name] = DEFAULT_DURATION if name == "duration_seconds" else ""
+            cleaned[name] = {"duration_seconds": DEFAULT_DURATION, "identify_user": False}.get(
+                name, ""
+            )
         passphrase = cleaned.get("private_key_passphrase")
         if passphrase and passphrase == self.stored["private_key_passphrase"]:
             # A blank passphrase field keeps the stored one, so "leave it blank" cannot help.

@@ -60,6 +60,9 @@ class AwsProfile(models.Model):
     role_session_name = models.CharField("session name", max_length=64, blank=True)
     duration_seconds = models.PositiveIntegerField("duration (seconds)", default=3600)
     external_id = models.CharField("external ID", max_length=1224, blank=True)
+    # CloudTrail shows the person: the session name (and AssumeRole's SourceIdentity) is the
+    # dashboard username, with credentials cached per user.
+    identify_user = models.BooleanField("session name is the dashboard user", default=False)
 
     # IAM Roles Anywhere.
     trust_anchor_arn = models.CharField("trust anchor ARN", max_length=2048, blank=True)
