@@ -47,6 +47,7 @@ run: $(STAMP) .env
 # over plain HTTP on 127.0.0.1.
 serve: $(STAMP) .env
 	DEBUG=false $(PY) manage.py migrate --noinput
+	DEBUG=false $(PY) manage.py check --deploy --fail-level ERROR
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=false MALLOC_ARENA_MAX=2 $(VENV)/bin/gunicorn sqsadmin.wsgi --bind $(BIND) \
 		--workers $(WORKERS) --threads $(THREADS) --timeout 60 --access-logfile - \

@@ -100,7 +100,8 @@ if not ALLOWED_HOSTS and not DEBUG:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, opened to the Admins group (queues/accounts/admin_site.py).
+    "queues.accounts.admin_site.SqsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -252,14 +253,30 @@ AWS_ENDPOINT_MAX_WAITING = _positive("AWS_ENDPOINT_MAX_WAITING", 2)
 AWS_ROLESANYWHERE_ENDPOINT = env.str("AWS_ROLESANYWHERE_ENDPOINT", default="")
 AWS_ROLESANYWHERE_CA_BUNDLE = env.str("AWS_ROLESANYWHERE_CA_BUNDLE", default="")
 
+# Endpoint URLs a profile may use besides AWS's (*.amazonaws.com, *.amazonaws.com.cn, *.api.aws)
+# and this machine's: host names or addresses, `*.example.com` for every host under example.com.
+PROFILE_ENDPOINT_HOSTS = env.list("PROFILE_ENDPOINT_HOSTS", default=[])
+
+# The audit records where each request came from: REMOTE_ADDR, or X-Forwarded-For when
+# REMOTE_ADDR is one of these proxies (addresses or networks, comma-separated).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # One JSON object a line, nothing around it, for a SIEM's collector.
+        "json_line": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "audit_json": {"class": "logging.StreamHandler", "formatter": "json_line"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "botocore": {"level": "WARNING"},
         "werkzeug": {"level": "WARNING"},
+        "sqsadmin.audit.json": {"handlers": ["audit_json"], "level": "INFO", "propagate": False},
     },
 }

@@ -78,14 +78,14 @@ def _flag(messages: tuple[Message, ...], limit: int | None) -> int:
 @require_GET
 @require_permission(OPERATE)
 def messages_page(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="view_messages")
     return render(request, TEMPLATE, _page_context(workspace.queue_or_404(current, queue)))
 
 
 @require_POST
 @require_permission(OPERATE)
 def send(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="send_message")
     found, error = _queue_for_action(current, queue)
     form = SendMessageForm(request.POST, queue=found)
     context: dict[str, Any] = {"send_form": form, "send_error": error}
@@ -131,7 +131,7 @@ def _counts_changed(response: HttpResponse) -> HttpResponse:
 @require_permission(OPERATE)
 def counts(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     """The counts strip, reloaded by the page after a send, delete or receive-and-delete."""
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="view_messages")
     try:
         found = current.queue(queue)
     except SqsError:
@@ -151,7 +151,7 @@ def _fresh_counts(current: Workspace, queue: Queue):
 def poll(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     """Peek. The queue's attributes (for the redrive limit) load while the peek runs, unless the
     form asks to confirm a poll at the limit, which needs the limit first."""
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="peek_messages")
     context: dict[str, Any] = {}
     try:
         url = current.queue_url(queue)
@@ -228,7 +228,7 @@ def _poll_response(request: HttpRequest, queue: Queue, context: dict[str, Any]) 
 def delete(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     """Delete exactly the messages the user picked from a poll, by their MessageIds: SQS hands
     them out again under a short lease, and only those are deleted (see delete_selected)."""
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="delete_messages")
     picked = request.POST.getlist("only") or request.POST.getlist("selected")
     ids = list(dict.fromkeys(i.strip() for i in picked if i.strip()))[:MAX_RECEIVE]
     context: dict[str, Any] = {"queue_name": queue}
@@ -297,7 +297,7 @@ def consume(request: HttpRequest, profile: str, region: str, queue: str) -> Http
     """Receive and delete, first half: receive under a lease and show the messages. Nothing is
     deleted until the operator asks for exactly these (consume_decide); if nobody does, they
     reappear when the lease ends."""
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="receive_messages")
     found, error = _queue_for_action(current, queue)
     form = ConsumeForm(request.POST)
     context: dict[str, Any] = {"consume_form": form, "poll_error": error}
@@ -328,7 +328,7 @@ def consume(request: HttpRequest, profile: str, region: str, queue: str) -> Http
 @require_permission(OPERATE)
 def consume_decide(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     """Receive and delete, second half: delete exactly the messages shown, or put them back."""
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="consume_messages")
     found, error = _queue_for_action(current, queue)
     pairs = _leased(current, queue, request.POST.getlist("leased"))
     decision = request.POST.get("decision")
@@ -368,7 +368,7 @@ def consume_decide(request: HttpRequest, profile: str, region: str, queue: str) 
 @require_permission(OPERATE)
 def export(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     """A fresh peek streamed as NDJSON; the bodies pass through, nothing is kept."""
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="export_messages")
     found, error = _queue_for_action(current, queue)
     limit = found.redrive_limit
     form = PollForm(request.POST, limit=limit)
