@@ -233,6 +233,7 @@ class MessageOperations(SqsClient):
                 raise
         return tuple(seen.values())
 
+
 def _check_receive(count: int, wait: int) -> None:
     if not 1 <= count <= MAX_RECEIVE:
         raise errors.InvalidInput(f"Receive between 1 and {MAX_RECEIVE} messages, not {count}.")
