@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from ..profiles.models import AwsProfile
@@ -18,4 +19,5 @@ def workspace(request: HttpRequest) -> dict:
         "switch_current": current or workspaces.remembered(request),
         "switch_profiles": AwsProfile.objects.only("name", "slug", "region", "is_production"),
         "switch_regions": known_regions(),
+        "export_enabled": settings.MESSAGE_EXPORT_ENABLED,
     }
