@@ -53,7 +53,7 @@ def _stop_after(client, url: str, events: int) -> None:
 
 
 def test_a_browse_streams_progress_finds_the_match_and_leaves_every_message(
-    operator, profile, raw_sqs
+    operator, profile, raw_sqs, sqs_implementation
 ):
     url = raw_sqs.create_queue(QueueName="orders")["QueueUrl"]
     send(raw_sqs, url, 150)
@@ -67,10 +67,15 @@ def test_a_browse_streams_progress_finds_the_match_and_leaves_every_message(
     assert "progress" in names and names[-1] == "done"
     done = events[-1][1]
     assert "Browsed 150 of 1,000 messages" in done and "1 matched the search" in done
-    assert "message 42" in done and "Released 150 messages" in done
+    assert "message 42" in done
     assert visible(raw_sqs, url) == 150
     event = AuditEvent.objects.get(action="browse_messages")
-    assert event.parameters["walked"] == 150 and event.parameters["receives"] >= 15
+    assert event.parameters["walked"] == 150
+    if sqs_implementation == "localstack":
+        # The profile's endpoint is LocalStack: its message view, no receive at all.
+        assert "no receive count changed" in done and event.parameters["receives"] == 0
+    else:
+        assert "Released 150 messages" in done and event.parameters["receives"] >= 15
 
 
 def test_a_browse_stream_runs_once(operator, profile, raw_sqs):
@@ -86,24 +91,25 @@ def test_a_browse_stream_runs_once(operator, profile, raw_sqs):
 
 def test_leaving_a_browse_stops_it_and_releases_what_it_leased(operator, profile, raw_sqs):
     url = raw_sqs.create_queue(QueueName="orders")["QueueUrl"]
-    send(raw_sqs, url, 100)
-    started = operator.post(page_url("messages-browse", profile, "orders"), {"count": 100})
+    send(raw_sqs, url, 250)
+    started = operator.post(page_url("messages-browse", profile, "orders"), {"count": 250})
     _stop_after(operator, _stream_url(started), 2)
     event = AuditEvent.objects.get(action="browse_messages")
     assert event.parameters["ended"] == "stopped"
-    assert 0 < event.parameters["walked"] < 100
-    assert visible(raw_sqs, url) == 100
+    assert 0 < event.parameters["walked"] < 250
+    assert visible(raw_sqs, url) == 250
 
 
 def test_stop_answers_with_what_the_browse_did(operator, profile, raw_sqs):
     url = raw_sqs.create_queue(QueueName="orders")["QueueUrl"]
-    send(raw_sqs, url, 100)
-    started = operator.post(page_url("messages-browse", profile, "orders"), {"count": 100})
+    send(raw_sqs, url, 250)
+    started = operator.post(page_url("messages-browse", profile, "orders"), {"count": 250})
     stream = _stream_url(started)
     _stop_after(operator, stream, 2)
     summary = operator.post(stream + "stop/", headers=HTMX).content.decode()
-    assert "Stopped by you. Browsed" in summary and "of 100 messages" in summary
-    assert visible(raw_sqs, url) == 100
+    walked = int(re.search(r"Stopped by you\. Browsed (\d+) of 250 messages", summary).group(1))
+    assert 0 < walked < 250
+    assert visible(raw_sqs, url) == 250
 
 
 def test_a_bad_json_field_match_is_refused_before_anything_is_received(operator, profile, raw_sqs):
