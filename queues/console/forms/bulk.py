@@ -30,7 +30,7 @@ class BrowseForm(forms.Form):
         help_text="Case-insensitive; also matches attribute names and message IDs.",
     )
     json_field = forms.CharField(
-        label="JSON field equals",
+        label="Body field equals",
         required=False,
         max_length=1000,
         widget=forms.TextInput(attrs={"placeholder": "order.id=42"}),
@@ -63,7 +63,7 @@ class ImportForm(forms.Form):
     level, MessageGroupId and MessageDeduplicationId. Every line is checked; `messages` holds
     the valid ones with their line numbers and `line_errors` the rest."""
 
-    file = forms.FileField(label="NDJSON file")
+    file = forms.FileField(label="File to import")
 
     def __init__(self, *args: Any, queue: Queue, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "import-%s")
