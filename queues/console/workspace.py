@@ -17,7 +17,7 @@ from functools import cached_property
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.deprecation import MiddlewareMixin
 
 from ..profiles.credentials import sqs_for
@@ -25,6 +25,7 @@ from ..profiles.models import AwsProfile
 from ..sqs import AccessDenied, Queue, QueueNotFound, SqsError, SqsService
 from ..sqs.queues import queue_name_problem
 from ..sqs.regions import is_region_name
+from .profile_lookup import profile_or_404, request_profiles
 
 SESSION_KEY = "sqsadmin.workspace"
 
@@ -76,7 +77,7 @@ class WorkspaceRequest(HttpRequest):
 
 def enter(request: HttpRequest, profile_slug: str, region: str) -> Workspace:
     """Resolve the URL's profile and region (404 if unknown) and remember them."""
-    profile = get_object_or_404(AwsProfile, slug=profile_slug)
+    profile = profile_or_404(request, profile_slug)
     if not is_region_name(region):
         raise Http404(f"{region!r} is not an AWS region name")
     current = Workspace(profile, region)
@@ -88,11 +89,25 @@ def enter(request: HttpRequest, profile_slug: str, region: str) -> Workspace:
     return current
 
 
-def queue_or_404(current: Workspace, name: str) -> Queue:
-    """The queue named in the URL, or the 404 page saying it does not exist."""
+def queue_or_404(
+    current: Workspace, name: str, *, with_details: bool = False, for_edit: bool = False
+):
+    """The queue named in the URL, or the 404 page saying it does not exist.
+
+    `with_details` also reads its tags and dead-letter sources, `for_edit` its tags and the
+    dead-letter suggestions, at the same time as its attributes: (queue, extra)."""
     if problem := queue_name_problem(name, fifo=name.endswith(".fifo")):
         raise Http404(f"{name!r} is not a queue name: {problem}")
     try:
+        if with_details or for_edit:
+            url = current.queue_url(name)
+            try:
+                if with_details:
+                    return current.sqs.queue_with_details(url)
+                return current.sqs.queue_for_edit(url)
+            except QueueNotFound:
+                current.forget_queue_url(name)
+                raise
         return current.queue(name)
     except QueueNotFound as error:
         raise Http404(str(error)) from None
@@ -101,11 +116,11 @@ def queue_or_404(current: Workspace, name: str) -> Queue:
 def remembered(request: HttpRequest) -> Workspace | None:
     """The workspace this user last looked at, else the first profile in its default region."""
     slug, region = request.session.get(SESSION_KEY) or (None, None)
-    # Only what the header and the home redirect show: no secret is decrypted on every page.
-    profiles = AwsProfile.objects.only("name", "slug", "region", "is_production")
-    profile = profiles.filter(slug=slug).first() if slug else None
+    # The request's one read of the profiles (shared with the header's switcher).
+    profiles = request_profiles(request)
+    profile = next((p for p in profiles if p.slug == slug), None) if slug else None
     if profile is None:
-        profile = profiles.first()
+        profile = profiles[0] if profiles else None
         region = profile.region if profile else None
     if profile is None or not region:
         return None
