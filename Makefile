@@ -11,6 +11,9 @@ WORKERS ?= 2
 # Threads per worker: SQS calls wait on the network; more threads cost RSS (about 12 MB each
 # under load) without more throughput.
 THREADS ?= 4
+# The SQS server `make bench` runs against: moto (its server, in a process of its own) or
+# localstack (LocalStack's SQS via scripts/with-localstack, stopped by its PID afterwards).
+SQS     ?= moto
 
 help:
 	@echo "make run    - embedded SQS with demo queues + the dashboard on http://127.0.0.1:8000/"
@@ -18,7 +21,7 @@ help:
 	@echo "make test-postgres - the suite again against a throwaway PostgreSQL on 127.0.0.1"
 	@echo "make test-localstack - the suite again against LocalStack's SQS on 127.0.0.1 (own venv)"
 	@echo "make serve  - production serving: gunicorn + whitenoise on $(BIND), DEBUG off"
-	@echo "make bench  - the dashboard against raw boto3 on a local SQS server (BENCH=name runs one)"
+	@echo "make bench  - the dashboard against raw boto3 on a local SQS server (BENCH=name runs one, SQS=localstack)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make fmt    - ruff format and fix"
 	@echo "make lock   - refresh requirements.lock from the current virtual environment"
@@ -72,7 +75,7 @@ test: $(STAMP) .env chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) .env wrk
-	$(PY) -m bench $(BENCH)
+	SQS=$(SQS) $(PY) -m bench $(BENCH)
 
 test-postgres: $(STAMP) .env chromium
 	scripts/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
