@@ -16,16 +16,16 @@ from collections.abc import Iterable
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.views import View
 from mozilla_django_oidc import views as oidc_views
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 
-from .roles import ADMINS, OPERATORS, VIEWERS
+from .roles import ADMINS, OPERATORS, VIEWERS, sync_role_groups
 
 logger = logging.getLogger("sqsadmin.auth")
 
@@ -135,7 +135,11 @@ class RoleMappingBackend(OIDCAuthenticationBackend):
         user.is_superuser = False
         user.is_staff = ADMINS in roles
         user.save()
-        user.groups.set(Group.objects.filter(name__in=roles))
+        groups = Group.objects.filter(name__in=roles)
+        if len(groups) < len(roles):  # the roles migration's groups were removed: make them again
+            sync_role_groups(Group, Permission)
+            groups = Group.objects.filter(name__in=roles)
+        user.groups.set(groups)
         logger.info("single sign-on user=%r roles=%s", user.username, ",".join(roles) or "(none)")
         return user
 
@@ -154,6 +158,8 @@ class AuthenticationRequestView(oidc_views.OIDCAuthenticationRequestView):
         View.__init__(self, **kwargs)  # the endpoint is looked up in get(), where it can fail
 
     def get(self, request):
+        if not settings.SSO_ENABLED:
+            raise Http404("single sign-on is not set up")
         try:
             oidc_views.OIDCAuthenticationRequestView.__init__(self)
         except IDP_FAILURES as exc:
@@ -166,6 +172,8 @@ class AuthenticationCallbackView(oidc_views.OIDCAuthenticationCallbackView):
     get_settings = staticmethod(oidc_setting)
 
     def get(self, request):
+        if not settings.SSO_ENABLED:
+            raise Http404("single sign-on is not set up")
         try:
             return super().get(request)
         except IDP_FAILURES as exc:

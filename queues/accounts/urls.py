@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
+from .oidc import AuthenticationCallbackView, AuthenticationRequestView
 from .views import LoginView
 
 app_name = "accounts"
@@ -12,20 +12,11 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Single sign-on: 404 unless it is set up (OIDC_CLIENT_ID).
+    path("oidc/start/", login_not_required(AuthenticationRequestView.as_view()), name="oidc_start"),
+    path(
+        "oidc/callback/",
+        login_not_required(AuthenticationCallbackView.as_view()),
+        name="oidc_callback",
+    ),
 ]
-
-if settings.SSO_ENABLED:
-    from .oidc import AuthenticationCallbackView, AuthenticationRequestView
-
-    urlpatterns += [
-        path(
-            "oidc/start/",
-            login_not_required(AuthenticationRequestView.as_view()),
-            name="oidc_start",
-        ),
-        path(
-            "oidc/callback/",
-            login_not_required(AuthenticationCallbackView.as_view()),
-            name="oidc_callback",
-        ),
-    ]
