@@ -21,6 +21,7 @@ from datetime import timedelta
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
@@ -97,7 +98,8 @@ def lockout_response(
         str((credentials or {}).get("username") or "")[:150],
         getattr(request, "axes_ip_address", "-"),
     )
-    context = {**login_context(request), "lockout": lockout_message()}
+    form = AuthenticationForm(request, initial={"username": request.POST.get("username", "")})
+    context = {**login_context(request), "form": form, "lockout": lockout_message()}
     response = TemplateResponse(request, "registration/login.html", context, status=429)
     return response.render()
 
