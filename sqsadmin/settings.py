@@ -148,6 +148,12 @@ TEMPLATES = [
 FORM_RENDERER = "queues.console.forms.FormRenderer"
 
 DATABASES = {"default": _database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# SQLite under several workers (make serve): a write transaction takes the lock when it begins and
+# waits for it, instead of failing with "database is locked" when two try to upgrade at once
+# (concurrent sign-in failures all write their count).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
