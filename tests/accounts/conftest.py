@@ -85,6 +85,7 @@ def oidc_provider(live_server) -> Iterator[str]:
 def sso(settings, oidc_provider) -> str:
     """sqsadmin set up for single sign-on at the test provider, as the environment would."""
     settings.SSO_ENABLED = True
+    settings.ROOT_URLCONF = "tests.accounts.sso_urls"
     settings.OIDC_ISSUER = oidc_provider
     settings.OIDC_RP_CLIENT_ID = CLIENT_ID
     settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
