@@ -7,8 +7,6 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils.decorators import method_decorator
-from django.views.decorators.debug import sensitive_post_parameters
 
 SSO_FAILED = "Single sign-on did not complete. Try again, or ask an admin if it keeps failing."
 
@@ -23,7 +21,6 @@ def login_context(request: HttpRequest) -> dict:
     }
 
 
-@method_decorator(sensitive_post_parameters("password"), name="dispatch")
 class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), **login_context(self.request)}

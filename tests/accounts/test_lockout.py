@@ -120,3 +120,14 @@ def test_behind_a_trusted_proxy_users_are_told_apart_by_their_own_address(
         client, viewer_user.username, PASSWORD, "10.1.0.5", X_FORWARDED_FOR="198.51.100.2"
     )
     assert fine.status_code == 302
+
+
+def test_a_failed_password_is_neither_stored_nor_logged(client, viewer_user, caplog):
+    from axes.models import AccessAttempt
+
+    attempt(client, viewer_user.username, "hunter2-guess")
+    stored = AccessAttempt.objects.get(username=viewer_user.username)
+    assert stored.failures_since_start == 1 and stored.ip_address == "10.0.0.1"
+    assert "hunter2-guess" not in stored.post_data
+    assert "hunter2-guess" not in caplog.text
+    assert "failed sign-in user='vera-viewer' address=10.0.0.1" in caplog.text
