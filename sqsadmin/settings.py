@@ -41,6 +41,13 @@ def _int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def _positive(name: str, default: int) -> int:
+    value = _int(name, default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be 1 or more, not {value}")
+    return value
+
+
 def _database(name: str, default: str) -> dict:
     url = env.str(name, default=default)
     scheme = urlsplit(url).scheme
@@ -323,6 +330,15 @@ DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="sqsadmin-demo")
 AWS_CONNECT_TIMEOUT = _int("AWS_CONNECT_TIMEOUT", 3)
 AWS_READ_TIMEOUT = _int("AWS_READ_TIMEOUT", 10)
 AWS_MAX_ATTEMPTS = _int("AWS_MAX_ATTEMPTS", 3)
+# Seconds one request may spend on SQS in all, retries included (long polls add their wait).
+AWS_REQUEST_BUDGET = _positive("AWS_REQUEST_BUDGET", 8)
+# Circuit breaker per endpoint (profile and region): this many calls in a row without an answer
+# open it for AWS_BREAKER_COOLDOWN seconds, during which its pages fail at once.
+AWS_BREAKER_FAILURES = _positive("AWS_BREAKER_FAILURES", 3)
+AWS_BREAKER_COOLDOWN = _positive("AWS_BREAKER_COOLDOWN", 30)
+# Bulkhead: requests of one worker process that may wait on one endpoint at once. Keep it below
+# the worker's threads (`make serve` runs 4) so a hung endpoint always leaves threads for others.
+AWS_ENDPOINT_MAX_WAITING = _positive("AWS_ENDPOINT_MAX_WAITING", 2)
 # IAM Roles Anywhere CreateSession: host[:port] (blank: the public endpoint of the trust anchor's
 # region, e.g. a VPC endpoint otherwise) and a CA bundle file to verify it with (blank: system CAs).
 AWS_ROLESANYWHERE_ENDPOINT = env.str("AWS_ROLESANYWHERE_ENDPOINT", default="")

@@ -13,6 +13,7 @@ SQS failures, on every page:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
@@ -36,8 +37,10 @@ class Workspace:
     profile: AwsProfile
     region: str
 
-    @property
+    @cached_property
     def sqs(self) -> SqsService:
+        """One per request (a Workspace lives as long as its request), so every call the request
+        makes shares one time budget."""
         return sqs_for(self.profile, self.region)
 
     def _url_key(self, name: str) -> str:

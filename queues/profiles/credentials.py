@@ -24,6 +24,7 @@ from django.conf import settings
 
 from ..sqs import AccessDenied, SqsService
 from ..sqs.identity import ConnectionCheck, check_connection
+from .guard import EndpointGuard, endpoint_key
 from .models import AuthMode, AwsProfile
 
 _clients: dict[tuple, Any] = {}
@@ -240,10 +241,16 @@ def client_for(
     return client
 
 
-def sqs_for(profile: AwsProfile, region: str) -> SqsService:
+def sqs_for(profile: AwsProfile, region: str, *, budget: float | None = None) -> SqsService:
+    """The SQS layer for one request: its calls share a time budget (AWS_REQUEST_BUDGET unless
+    given) and go through the endpoint's circuit breaker and bulkhead (guard.py)."""
+    client = client_for(profile, region, "sqs")
+    endpoint = client.meta.endpoint_url
     return SqsService(
-        client_for(profile, region, "sqs"),
+        client,
         long_poll_client=lambda: client_for(profile, region, "sqs", long_poll=True),
+        budget=settings.AWS_REQUEST_BUDGET if budget is None else budget,
+        guard=EndpointGuard(endpoint_key(profile.pk, region, endpoint), endpoint),
     )
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 # SQS batch calls take at most 10 entries and 1 MiB of messages together.
@@ -46,6 +47,13 @@ def in_parallel[T, R](fn: Callable[[T], R], items: Sequence[T], concurrency: int
         return [fn(item) for item in items]
     with ThreadPoolExecutor(max_workers=min(concurrency, len(items))) as pool:
         return list(pool.map(fn, items))
+
+
+@contextmanager
+def running[R](call: Callable[[], R]) -> Iterator[Future[R]]:
+    """Run `call` in a thread while the block does other work; the block reads its result."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        yield pool.submit(call)
 
 
 def side_by_side(*calls: Callable[[], Any]) -> list[Any]:

@@ -105,7 +105,7 @@ def test_deleting_nothing_selected_says_so(operator, profile, raw_sqs, standard_
     assert visible(raw_sqs, standard_url) == 1
 
 
-def test_a_stale_receipt_handle_is_explained_with_a_poll_again_button(
+def test_a_message_gone_since_the_poll_is_explained_with_a_poll_again_button(
     operator, profile, raw_sqs, standard_url
 ):
     send(raw_sqs, standard_url, 1)

@@ -366,5 +366,7 @@ class ConsumeForm(ReceiveForm):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # It shares the page with the poll form: its own element IDs.
+        kwargs.setdefault("auto_id", "consume-%s")
         super().__init__(*args, **kwargs)
         self.fields["count"].initial = 1  # consuming deletes: one message unless asked for more

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -18,6 +17,7 @@ from ... import audit
 from ...accounts.roles import OPERATE, require_permission
 from ...audit.models import AuditEvent
 from ...sqs import Message, PeekResult, Queue, QueueNotFound, SqsError
+from ...sqs.batching import running
 from ...sqs.message_operations import MAX_RECEIVE
 from .. import workspace
 from ..forms.messages import ConsumeForm, PollForm, SendMessageForm
@@ -157,8 +157,7 @@ def poll(request: HttpRequest, profile: str, region: str, queue: str) -> HttpRes
         found = Queue(name=queue, url="", attributes={})
         context.update(poll_form=PollForm(request.POST), poll_error=str(error))
         return _poll_response(request, found, context)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        loading = pool.submit(current.queue, queue, url)
+    with running(lambda: current.queue(queue, url)) as loading:
         early = PollForm(request.POST)
         peeked = None
         if early.is_valid() and not early.messages_at_limit_claimed:
