@@ -71,17 +71,25 @@ chromium:
 wrk:
 	$(call apt_install,wrk,wrk)
 
-test: $(STAMP) .env chromium
+# The OpenID Connect provider the single sign-on tests sign in at (tests/oidc, from npm).
+OIDC_TEST := tests/oidc
+OIDC_STAMP := $(OIDC_TEST)/node_modules/.package-lock.json
+$(OIDC_STAMP): $(OIDC_TEST)/package.json $(OIDC_TEST)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: the SSO tests need Node.js 20+ and npm"; exit 1; }
+	npm ci --prefix $(OIDC_TEST) --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: $(STAMP) .env chromium $(OIDC_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) .env wrk
 	SQS=$(SQS) $(PY) -m bench $(BENCH)
 
-test-postgres: $(STAMP) .env chromium
+test-postgres: $(STAMP) .env chromium $(OIDC_STAMP)
 	scripts/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
 
 # The same suite against a second SQS implementation, so moto's quirks cannot pass for AWS's.
-test-localstack: $(STAMP) .env chromium
+test-localstack: $(STAMP) .env chromium $(OIDC_STAMP)
 	scripts/with-localstack $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -96,4 +104,4 @@ lock:
 	$(PY) -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^-e ' > requirements.lock
 
 clean:
-	rm -rf $(VENV) .venv-localstack .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-localstack .pytest_cache .ruff_cache $(OIDC_TEST)/node_modules
