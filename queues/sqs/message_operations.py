@@ -14,6 +14,7 @@ from .messages import (
     BatchResult,
     ConsumeResult,
     DeleteResult,
+    LeasedSelection,
     Message,
     OutgoingMessage,
     PeekResult,
@@ -99,22 +100,32 @@ class MessageOperations(SqsClient):
         visibility: int | None,
         seen: dict,
         enough: Callable[[dict], bool] = lambda seen: False,
+        parallel: int = 1,
     ) -> None:
         """Receive until `count` distinct messages, `enough(seen)`, or the queue has no more to
-        give.
+        give; `parallel` receive calls at a time (messages under a lease are not handed out
+        twice, so parallel calls reach different messages).
 
-        Only the first call waits the full time; later ones wait a second at most, enough for
+        Only the first round waits the full time; later ones wait a second at most, enough for
         SQS to ask all its servers without stalling on an exhausted queue.
         """
         first = True
         while len(seen) < count and not enough(seen):
-            batch = self._receive(
-                url,
-                min(BATCH_ENTRIES, count - len(seen)),
-                wait=wait if first else min(wait, 1),
-                visibility=visibility,
+            wanted = count - len(seen)
+            sizes = [
+                min(BATCH_ENTRIES, wanted - n)
+                for n in range(0, min(wanted, parallel * BATCH_ENTRIES), BATCH_ENTRIES)
+            ]
+            this_wait = wait if first else min(wait, 1)
+            rounds = in_parallel(
+                lambda size, wait=this_wait: self._receive(
+                    url, size, wait=wait, visibility=visibility
+                ),
+                sizes,
+                len(sizes),
             )
             first = False
+            batch = [m for got in rounds for m in got]
             new = [m for m in batch if m.message_id not in seen]
             for message in batch:
                 # A duplicate delivery carries the newest receipt handle: keep that one.
@@ -190,6 +201,27 @@ class MessageOperations(SqsClient):
         rest are released at once. Selected messages that no receive returns are reported as
         not found: deleted, moved or received elsewhere since the poll.
         """
+        selected = self.receive_selected(url, message_ids, lease=lease)
+        try:
+            deletions = self.delete_messages(url, [m.receipt_handle for m in selected.found])
+        finally:
+            self._release(url, selected.others, quiet=True)
+        found = selected.found
+        return SelectedDeletion(
+            deleted=tuple(m.message_id for m, d in zip(found, deletions, strict=True) if d.ok),
+            failed=tuple(
+                (m.message_id, d.error) for m, d in zip(found, deletions, strict=True) if not d.ok
+            ),
+            missing=selected.missing,
+        )
+
+    def receive_selected(
+        self, url: str, message_ids: Sequence[str], *, lease: int = 30, parallel: int = 1
+    ) -> LeasedSelection:
+        """Receive again, under a `lease`, the messages a poll showed with these IDs (up to
+        MAX_RECEIVE messages are received looking for them). The caller deletes or releases
+        `found` and must release `others` (received on the way, not selected) with `_release`.
+        """
         wanted = list(dict.fromkeys(message_ids))
         seen: dict[str, Message] = {}
         try:
@@ -200,21 +232,15 @@ class MessageOperations(SqsClient):
                 visibility=lease,
                 seen=seen,
                 enough=lambda got: all(i in got for i in wanted),
+                parallel=parallel,
             )
         except errors.SqsError:
             self._release(url, [m.receipt_handle for m in seen.values()], quiet=True)
             raise
-        found = [seen[i] for i in wanted if i in seen]
-        others = [m.receipt_handle for i, m in seen.items() if i not in set(wanted)]
-        try:
-            deletions = self.delete_messages(url, [m.receipt_handle for m in found])
-        finally:
-            self._release(url, others, quiet=True)
-        return SelectedDeletion(
-            deleted=tuple(m.message_id for m, d in zip(found, deletions, strict=True) if d.ok),
-            failed=tuple(
-                (m.message_id, d.error) for m, d in zip(found, deletions, strict=True) if not d.ok
-            ),
+        chosen = set(wanted)
+        return LeasedSelection(
+            found=tuple(seen[i] for i in wanted if i in seen),
+            others=[m.receipt_handle for i, m in seen.items() if i not in chosen],
             missing=tuple(i for i in wanted if i not in seen),
         )
 

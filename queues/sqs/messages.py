@@ -245,3 +245,13 @@ class SelectedDeletion:
     @property
     def complete(self) -> bool:
         return not (self.failed or self.missing)
+
+
+@dataclass(frozen=True)
+class LeasedSelection:
+    """Selected messages received again under a lease: those found (with fresh receipt
+    handles), the handles of others received on the way, and the IDs no receive returned."""
+
+    found: tuple[Message, ...]
+    others: list[str]
+    missing: tuple[str, ...]
