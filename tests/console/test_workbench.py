@@ -23,15 +23,20 @@ def operator(client, operator_user):
     return client
 
 
-def dead_lettered(raw_sqs, count: int, *, fifo: bool = False) -> tuple[str, str]:
-    """A source queue whose `count` messages went genuinely to its DLQ: received past
-    maxReceiveCount (1) under a visibility timeout of 1 s. Returns (source URL, DLQ URL)."""
+def dead_lettered(
+    raw_sqs, count: int, *, name: str = "work", fifo: bool = False
+) -> tuple[str, str]:
+    """A source queue `name` whose `count` messages went genuinely to its DLQ `name`-dlq:
+    received past maxReceiveCount (1) under a visibility timeout of 1 s. Returns (source URL,
+    DLQ URL). LocalStack keeps a queue ARN's move tasks after the queue is deleted: a test that
+    reads the task history uses a name of its own."""
     suffix = ".fifo" if fifo else ""
     extra = {"FifoQueue": "true", "ContentBasedDeduplication": "true"} if fifo else {}
-    dlq_url = raw_sqs.create_queue(QueueName=f"work-dlq{suffix}", Attributes=extra)["QueueUrl"]
+    dlq = f"{name}-dlq{suffix}"
+    dlq_url = raw_sqs.create_queue(QueueName=dlq, Attributes=extra)["QueueUrl"]
     source_url = raw_sqs.create_queue(
-        QueueName=f"work{suffix}",
-        Attributes={**extra, "RedrivePolicy": redrive(raw_sqs, f"work-dlq{suffix}", 1)},
+        QueueName=f"{name}{suffix}",
+        Attributes={**extra, "RedrivePolicy": redrive(raw_sqs, dlq, 1)},
     )["QueueUrl"]
     for start in range(0, count, 10):
         raw_sqs.send_message_batch(
@@ -128,9 +133,9 @@ def test_a_custom_velocity_needs_a_number_between_1_and_500(operator, profile, r
 
 @LOCALSTACK_MOVE_TASKS
 def test_redrive_to_the_source_moves_every_dead_lettered_message_back(operator, profile, raw_sqs):
-    source_url, dlq_url = dead_lettered(raw_sqs, 20)
+    source_url, dlq_url = dead_lettered(raw_sqs, 20, name="back")
     response = operator.post(
-        page_url("redrive-start", profile, "work-dlq"),
+        page_url("redrive-start", profile, "back-dlq"),
         {"destination": "source", "velocity": "system"},
         headers=HTMX,
     )
@@ -138,7 +143,7 @@ def test_redrive_to_the_source_moves_every_dead_lettered_message_back(operator, 
     assert "Redrive started" in response.content.decode()
 
     def finished():
-        panel = operator.get(page_url("redrive", profile, "work-dlq"), headers=HTMX)
+        panel = operator.get(page_url("redrive", profile, "back-dlq"), headers=HTMX)
         return panel if panel.status_code == 286 else None
 
     panel = wait_for(finished, "the redrive to finish").content.decode()
@@ -152,9 +157,9 @@ def test_redrive_to_the_source_moves_every_dead_lettered_message_back(operator, 
 
 @LOCALSTACK_MOVE_TASKS
 def test_a_slow_redrive_cancelled_keeps_every_message(operator, profile, raw_sqs):
-    source_url, dlq_url = dead_lettered(raw_sqs, 20)
+    source_url, dlq_url = dead_lettered(raw_sqs, 20, name="slow")
     started = operator.post(
-        page_url("redrive-start", profile, "work-dlq"),
+        page_url("redrive-start", profile, "slow-dlq"),
         {"destination": "source", "velocity": "custom", "max_per_second": "1"},
         headers=HTMX,
     )
@@ -162,13 +167,13 @@ def test_a_slow_redrive_cancelled_keeps_every_message(operator, profile, raw_sqs
     assert started.status_code == 200, html
     assert 'hx-trigger="every 2s"' in html and "RUNNING" in html
     assert "Cancel" in html
-    running = operator.get(page_url("redrive", profile, "work-dlq"), headers=HTMX)
+    running = operator.get(page_url("redrive", profile, "slow-dlq"), headers=HTMX)
     assert running.status_code == 200  # still polling
     handle = raw_sqs.list_message_move_tasks(SourceArn=_arn(raw_sqs, dlq_url))["Results"][0][
         "TaskHandle"
     ]
     cancelled = operator.post(
-        page_url("redrive-cancel", profile, "work-dlq"), {"task_handle": handle}, headers=HTMX
+        page_url("redrive-cancel", profile, "slow-dlq"), {"task_handle": handle}, headers=HTMX
     )
     text = cancelled.content.decode()
     assert cancelled.status_code == 200, text
@@ -186,11 +191,11 @@ def test_a_slow_redrive_cancelled_keeps_every_message(operator, profile, raw_sqs
 
 @LOCALSTACK_MOVE_TASKS
 def test_a_second_start_while_one_runs_is_explained(operator, profile, raw_sqs):
-    _, dlq_url = dead_lettered(raw_sqs, 5)
+    _, dlq_url = dead_lettered(raw_sqs, 5, name="twice")
     arn = _arn(raw_sqs, dlq_url)
     raw_sqs.start_message_move_task(SourceArn=arn, MaxNumberOfMessagesPerSecond=1)
     response = operator.post(
-        page_url("redrive-start", profile, "work-dlq"),
+        page_url("redrive-start", profile, "twice-dlq"),
         {"destination": "source", "velocity": "system"},
         headers=HTMX,
     )

@@ -16,12 +16,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_start_dlq_redrive_and_watch_it_move_every_message_back(
     page, login, live_server, operator_user, profile, raw_sqs
 ):
-    source_url, dlq_url = dead_lettered(raw_sqs, 20)
+    source_url, dlq_url = dead_lettered(raw_sqs, 20, name="watched")
     login(operator_user)
-    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/work-dlq/")
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/watched-dlq/")
     panel = page.locator("#redrive")
     expect(panel).to_contain_text("No redrive tasks yet.")
-    expect(panel).to_contain_text("back to the queue they came from (work)")
+    expect(panel).to_contain_text("back to the queue they came from (watched)")
     page.get_by_label("Custom max velocity").check()
     page.get_by_label("Maximum messages per second").fill("4")
     page.get_by_role("button", name="Start DLQ redrive").click()
@@ -31,7 +31,7 @@ def test_start_dlq_redrive_and_watch_it_move_every_message_back(
     expect(page.locator("#redrive-tasks")).to_contain_text("COMPLETED", timeout=60_000)
     expect(page.locator("#redrive-task")).to_have_count(0)
     expect(page.locator("#redrive-tasks tbody tr").first).to_contain_text("20")
-    wait_for(lambda: visible(raw_sqs, source_url) == 20, "the 20 messages back in work")
+    wait_for(lambda: visible(raw_sqs, source_url) == 20, "the 20 messages back in watched")
     assert visible(raw_sqs, dlq_url) == 0
 
 
