@@ -101,10 +101,15 @@ class MessageOperations(SqsClient):
         seen: dict,
         enough: Callable[[dict], bool] = lambda seen: False,
         parallel: int = 1,
+        earlier_handles: dict[str, list[str]] | None = None,
     ) -> None:
         """Receive until `count` distinct messages, `enough(seen)`, or the queue has no more to
         give; `parallel` receive calls at a time (messages under a lease are not handed out
         twice, so parallel calls reach different messages).
+
+        A message handed out twice in one round of parallel calls has two receipt handles and
+        nothing says which is the newer, the one a delete needs (an older one "succeeds" without
+        deleting): `seen` keeps one and `earlier_handles` collects the others.
 
         Only the first round waits the full time; later ones wait a second at most, enough for
         SQS to ask all its servers without stalling on an exhausted queue.
@@ -129,6 +134,11 @@ class MessageOperations(SqsClient):
             new = [m for m in batch if m.message_id not in seen]
             for message in batch:
                 # A duplicate delivery carries the newest receipt handle: keep that one.
+                previous = seen.get(message.message_id)
+                if previous is not None and earlier_handles is not None:
+                    earlier_handles.setdefault(message.message_id, []).append(
+                        previous.receipt_handle
+                    )
                 seen[message.message_id] = message
             if not new:
                 return
@@ -224,6 +234,7 @@ class MessageOperations(SqsClient):
         """
         wanted = list(dict.fromkeys(message_ids))
         seen: dict[str, Message] = {}
+        earlier: dict[str, list[str]] = {}
         try:
             self._receive_up_to(
                 url,
@@ -233,15 +244,19 @@ class MessageOperations(SqsClient):
                 seen=seen,
                 enough=lambda got: all(i in got for i in wanted),
                 parallel=parallel,
+                earlier_handles=earlier,
             )
         except errors.SqsError:
-            self._release(url, [m.receipt_handle for m in seen.values()], quiet=True)
+            handles = [m.receipt_handle for m in seen.values()]
+            self._release(url, handles + [h for more in earlier.values() for h in more], quiet=True)
             raise
         chosen = set(wanted)
         return LeasedSelection(
             found=tuple(seen[i] for i in wanted if i in seen),
-            others=[m.receipt_handle for i, m in seen.items() if i not in chosen],
+            others=[m.receipt_handle for i, m in seen.items() if i not in chosen]
+            + [h for i, more in earlier.items() if i not in chosen for h in more],
             missing=tuple(i for i in wanted if i not in seen),
+            earlier_handles={i: tuple(more) for i, more in earlier.items() if i in chosen},
         )
 
     def consume(

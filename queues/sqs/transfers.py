@@ -138,22 +138,28 @@ class TransferOperations(MessageOperations):
                         message.message_id, send_error=str(problem)
                     )
             sent = self._send_copies(target, outgoing, outcomes)
-            deletions = (
-                self.delete_messages(source_url, [m.receipt_handle for m in sent]) if move else ()
-            )
-            for message, deletion in zip(sent, deletions, strict=False):
-                outcome = outcomes[message.message_id]
-                outcomes[message.message_id] = TransferOutcome(
+            # Every handle of a message handed out twice: a delete with an older one succeeds
+            # without deleting, so the newest must be among them.
+            handles = [(m, h) for m in (sent if move else ()) for h in selected.handles_of(m)]
+            deletions = self.delete_messages(source_url, [h for _, h in handles])
+            results: dict[str, list] = {}
+            for (message, _), deletion in zip(handles, deletions, strict=True):
+                results.setdefault(message.message_id, []).append(deletion)
+            for message_id, tries in results.items():
+                ok = [d for d in tries if d.ok]
+                outcome = outcomes[message_id]
+                outcomes[message_id] = TransferOutcome(
                     outcome.message_id,
                     outcome.new_message_id,
-                    deleted=deletion.ok,
-                    delete_error=deletion.error,
+                    deleted=bool(ok),
+                    delete_error="" if ok else tries[0].error,
                 )
         finally:
             release += [
-                m.receipt_handle
+                h
                 for m in selected.found
                 if not (m.message_id in outcomes and outcomes[m.message_id].deleted)
+                for h in selected.handles_of(m)
             ]
             self._release(source_url, release, quiet=True)
         return Transfer(
