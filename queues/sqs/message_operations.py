@@ -243,7 +243,8 @@ class MessageOperations(SqsClient):
                 visibility=lease,
                 seen=seen,
                 enough=lambda got: all(i in got for i in wanted),
-                parallel=parallel,
+                # No more calls at once than the selection needs (10 messages a call).
+                parallel=max(1, min(parallel, -(-len(wanted) // BATCH_ENTRIES))),
                 earlier_handles=earlier,
             )
         except errors.SqsError:
