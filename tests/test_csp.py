@@ -13,6 +13,8 @@ PAGES = [
     f"{WORKSPACE}/queues/?prefix=orders",
     f"{WORKSPACE}/queues/new/",
     f"{WORKSPACE}/queues/orders/",
+    f"{WORKSPACE}/queues/orders-dlq/",
+    f"{WORKSPACE}/queues/orders-dlq/redrive/",
     f"{WORKSPACE}/queues/orders/edit/",
     f"{WORKSPACE}/queues/orders/purge/",
     f"{WORKSPACE}/queues/orders/delete/",

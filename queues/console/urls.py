@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import bulk, home, messages, queue_list, queue_pages
+from .views import bulk, home, messages, queue_list, queue_pages, workbench
 
 app_name = "console"
 
@@ -36,4 +36,11 @@ urlpatterns = [
     path(f"{_queue}messages/import/", bulk.import_messages, name="messages-import"),
     path(f"{_queue}messages/stream/<str:token>/", bulk.stream, name="messages-stream"),
     path(f"{_queue}messages/stream/<str:token>/stop/", bulk.stop, name="messages-stream-stop"),
+    # The dead-letter workbench: DLQ redrive, move/copy selected, edit and resend.
+    path(f"{_ws}queue-options/", workbench.queue_options, name="queue-options"),
+    path(f"{_queue}redrive/", workbench.redrive_panel, name="redrive"),
+    path(f"{_queue}redrive/start/", workbench.redrive_start, name="redrive-start"),
+    path(f"{_queue}redrive/cancel/", workbench.redrive_cancel, name="redrive-cancel"),
+    path(f"{_queue}messages/transfer/", workbench.transfer, name="messages-transfer"),
+    path(f"{_queue}messages/resend/", workbench.resend, name="messages-resend"),
 ]
