@@ -136,7 +136,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "queues.console.context_processors.workspace",
             ],
-            "libraries": {"units": "queues.console.templatetags.units"},
+            "libraries": {
+                "units": "queues.console.templatetags.units",
+                "charts": "queues.console.templatetags.charts",
+            },
         },
     },
 ]
@@ -235,6 +238,16 @@ AWS_MAX_ATTEMPTS = _int("AWS_MAX_ATTEMPTS", 3)
 # region, e.g. a VPC endpoint otherwise) and a CA bundle file to verify it with (blank: system CAs).
 AWS_ROLESANYWHERE_ENDPOINT = env.str("AWS_ROLESANYWHERE_ENDPOINT", default="")
 AWS_ROLESANYWHERE_CA_BUNDLE = env.str("AWS_ROLESANYWHERE_CA_BUNDLE", default="")
+
+# Monitoring: the live chart's sampling interval (seconds; 1 GetQueueAttributes call per interval
+# while a Monitoring page is open) and how much history the shared cache keeps per queue.
+MONITORING_INTERVAL_SECONDS = _int("MONITORING_INTERVAL_SECONDS", 5)
+MONITORING_HISTORY_SECONDS = _int("MONITORING_HISTORY_SECONDS", 3600)
+# Estate health: a queue whose oldest message is older than this is listed; profiles scanned at
+# once, and GetQueueAttributes calls at once per profile (4 x 8 stays within a client's pool).
+ESTATE_OLDEST_AGE_SECONDS = _int("ESTATE_OLDEST_AGE_SECONDS", 3600)
+ESTATE_PROFILE_WORKERS = _int("ESTATE_PROFILE_WORKERS", 4)
+ESTATE_COUNT_WORKERS = _int("ESTATE_COUNT_WORKERS", 8)
 
 LOGGING = {
     "version": 1,

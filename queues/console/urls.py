@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import home, messages, queue_list, queue_pages
+from .views import home, messages, monitoring, queue_list, queue_pages
 
 app_name = "console"
 
@@ -21,6 +21,10 @@ urlpatterns = [
     path(f"{_ws}dead-letter-options/", queue_pages.dead_letter_options, name="dead-letter-options"),
     path(_queue, queue_pages.queue_detail, name="queue-detail"),
     path(f"{_queue}counts/", queue_pages.queue_counts, name="queue-counts"),
+    path(f"{_queue}monitoring/", monitoring.queue_monitoring, name="queue-monitoring"),
+    path(
+        f"{_queue}monitoring/live/", monitoring.queue_monitoring_live, name="queue-monitoring-live"
+    ),
     path(f"{_queue}edit/", queue_pages.queue_edit, name="queue-edit"),
     path(f"{_queue}purge/", queue_pages.queue_purge, name="queue-purge"),
     path(f"{_queue}delete/", queue_pages.queue_delete, name="queue-delete"),
