@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import home, messages, monitoring, queue_list, queue_pages
+from .views import estate, home, messages, monitoring, queue_list, queue_pages
 
 app_name = "console"
 
@@ -14,6 +14,7 @@ _queue = f"{_ws}queues/<str:queue>/"
 urlpatterns = [
     path("", home.home, name="home"),
     path("switch/", home.switch, name="switch"),
+    path("estate/", estate.estate, name="estate"),
     path(f"{_ws}queues/", queue_list.queue_list, name="queue-list"),
     path(f"{_ws}queue-rows/", queue_list.queue_rows, name="queue-rows"),
     path(f"{_ws}queue-name-check/", queue_pages.queue_name_check, name="queue-name-check"),
