@@ -129,7 +129,9 @@ class CloudWatchMetrics:
         span = RANGES[range_key]
         end = (now or datetime.now(UTC)).replace(microsecond=0)
         start = end - timedelta(seconds=span.seconds)
-        queries = [_query(f"m{i}", queue, m, span.period) for i, m in enumerate(QUEUE_METRICS)]
+        queries = [
+            metric_query(f"m{i}", queue, m, span.period) for i, m in enumerate(QUEUE_METRICS)
+        ]
         results = self._get(queries, start, end + timedelta(seconds=60))
         series = []
         for i, metric in enumerate(QUEUE_METRICS):
@@ -145,7 +147,9 @@ class CloudWatchMetrics:
         minutes, 500 queues per call; a queue CloudWatch has no data for is left out."""
         end = (now or datetime.now(UTC)).replace(microsecond=0)
         metric = Metric("ApproximateAgeOfOldestMessage", "Maximum", "")
-        queries = [_query(f"q{i}", name, metric, 300, label=name) for i, name in enumerate(queues)]
+        queries = [
+            metric_query(f"q{i}", name, metric, 300, label=name) for i, name in enumerate(queues)
+        ]
         results = self._get(queries, end - timedelta(minutes=minutes), end + timedelta(seconds=60))
         ages = {}
         for i, name in enumerate(queues):
@@ -155,7 +159,7 @@ class CloudWatchMetrics:
         return ages
 
 
-def _query(query_id: str, queue: str, metric: Metric, period: int, label: str = "") -> dict:
+def metric_query(query_id: str, queue: str, metric: Metric, period: int, label: str = "") -> dict:
     return {
         "Id": query_id,
         "Label": label or metric.label,
