@@ -7,14 +7,15 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ...accounts.roles import BROWSE, require_permission
 from ...profiles.credentials import client_for
 from ...sqs import QueueNotFound, SqsError
-from ...sqs.metrics import DEFAULT_RANGE, QUEUE_METRICS, RANGES, CloudWatchMetrics, Series
+from ...sqs.metrics import DEFAULT_RANGE, RANGES, CloudWatchMetrics, Series
+from ...sqs.queues import queue_name_problem
 from .. import monitoring, workspace
 from ..charts import Chart, Line
 
@@ -116,6 +117,8 @@ def queue_monitoring(request: HttpRequest, profile: str, region: str, queue: str
         range_key = DEFAULT_RANGE
     if request.htmx and "range" in request.GET:
         # Switching the CloudWatch range: only that part, one GetMetricData call.
+        if problem := queue_name_problem(queue, fifo=queue.endswith(".fifo")):
+            raise Http404(f"{queue!r} is not a queue name: {problem}")
         return render(request, f"{TEMPLATE}#cloudwatch", _cloudwatch(current, queue, range_key))
     found = workspace.queue_or_404(current, queue)
     monitoring.record(current.profile.pk, current.region, found.name, found.counts)
@@ -123,7 +126,6 @@ def queue_monitoring(request: HttpRequest, profile: str, region: str, queue: str
         **_live_context(current, found.name),
         **_cloudwatch(current, found.name, range_key),
         "queue": found,
-        "metric_names": [m.name for m in QUEUE_METRICS],
     }
     return render(request, TEMPLATE, context)
 
