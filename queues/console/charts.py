@@ -83,7 +83,7 @@ class Chart:
 
         parts = [
             f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-            f'aria-labelledby="{self.chart_id}-title" preserveAspectRatio="none">',
+            f'aria-labelledby="{self.chart_id}-title">',
             f'<title id="{self.chart_id}-title">{escape(self.title)}</title>',
         ]
         for value in (0, top / 2, top):

@@ -93,16 +93,21 @@ def samples_many(profile_pk: int, region: str, queues: Iterable[str]) -> dict[st
     return {name: _decode(found.get(key)) for key, name in keys.items()}
 
 
-# A queue's depth "keeps rising" when its last RISING_SAMPLES samples never go down and the last
-# is higher than the first.
+# A queue's depth "keeps rising" when, over the last RISING_WINDOW_SECONDS, at least
+# RISING_SAMPLES samples spanning RISING_MIN_SPAN_SECONDS or more never go down and the last is
+# higher than the first (a burst seen by a few polls seconds apart is not a trend).
 RISING_SAMPLES = 4
+RISING_MIN_SPAN_SECONDS = 120
+RISING_WINDOW_SECONDS = 900
 
 
-def keeps_rising(history: list[Sample]) -> bool:
-    recent = [s.available + s.delayed for s in history[-RISING_SAMPLES:]]
-    if len(recent) < RISING_SAMPLES:
+def keeps_rising(history: list[Sample], now: float | None = None) -> bool:
+    now = now or time.time()
+    recent = [s for s in history if s.at >= now - RISING_WINDOW_SECONDS]
+    if len(recent) < RISING_SAMPLES or recent[-1].at - recent[0].at < RISING_MIN_SPAN_SECONDS:
         return False
-    return all(b >= a for a, b in itertools.pairwise(recent)) and recent[-1] > recent[0]
+    depths = [s.available + s.delayed for s in recent]
+    return all(b >= a for a, b in itertools.pairwise(depths)) and depths[-1] > depths[0]
 
 
 def calls_per_minute(interval_seconds: float) -> str:

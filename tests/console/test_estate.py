@@ -186,9 +186,11 @@ def test_old_messages_come_from_cloudwatch_and_rising_depth_from_the_samples(
             ],
         )
     growing = raw_sqs.get_queue_url(QueueName="growing")["QueueUrl"]
-    earlier = time.time() - 60
+    earlier = time.time() - 600
     for i, depth in enumerate((1, 2, 4)):
-        monitoring.record(profile.pk, REGION, "growing", QueueCounts(depth, 0, 0), earlier + i * 10)
+        monitoring.record(
+            profile.pk, REGION, "growing", QueueCounts(depth, 0, 0), earlier + i * 120
+        )
     send(raw_sqs, growing, 7)
 
     client.force_login(viewer_user)

@@ -182,3 +182,21 @@ def test_list_rows_show_recent_depth_without_extra_calls(client, viewer_user, pr
     row = re.search(r'<tr data-queue="s-1".*?</tr>', second, re.S).group(0)
     assert '<svg class="spark"' in row
     assert "Messages available in s-1, recent samples: 0, 6" in row
+
+
+@pytest.mark.parametrize(
+    ("depths", "spacing", "rising"),
+    [
+        ((1, 2, 4, 7), 60, True),
+        ((1, 2, 4, 7), 1, False),  # a burst seen by polls seconds apart is not a trend
+        ((1, 2, 4, 3), 60, False),  # it went down
+        ((5, 5, 5, 5), 60, False),  # flat
+        ((2, 4, 8), 120, False),  # too few samples
+    ],
+)
+def test_rising_depth_is_a_trend_over_minutes(depths, spacing, rising):
+    start = 1_000_000.0
+    history = [
+        monitoring.Sample(start + i * spacing, depth, 0, 0) for i, depth in enumerate(depths)
+    ]
+    assert monitoring.keeps_rising(history, now=history[-1].at) is rising
