@@ -5,7 +5,7 @@ STAMP   := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve test test-postgres lint fmt bench lock chromium wrk clean
+.PHONY: help run serve test test-postgres test-localstack lint fmt bench lock chromium wrk clean
 BIND    ?= 127.0.0.1:8000
 WORKERS ?= 2
 # Threads per worker: SQS calls wait on the network; more threads cost RSS (about 12 MB each
@@ -16,6 +16,7 @@ help:
 	@echo "make run    - embedded SQS with demo queues + the dashboard on http://127.0.0.1:8000/"
 	@echo "make test   - install test needs (Chromium via apt-get if missing) and run the suite"
 	@echo "make test-postgres - the suite again against a throwaway PostgreSQL on 127.0.0.1"
+	@echo "make test-localstack - the suite again against LocalStack's SQS on 127.0.0.1 (own venv)"
 	@echo "make serve  - production serving: gunicorn + whitenoise on $(BIND), DEBUG off"
 	@echo "make bench  - the dashboard against raw boto3 on a local SQS server (BENCH=name runs one)"
 	@echo "make lint   - ruff check and format check"
@@ -46,6 +47,7 @@ run: $(STAMP) .env
 # over plain HTTP on 127.0.0.1.
 serve: $(STAMP) .env
 	DEBUG=false $(PY) manage.py migrate --noinput
+	DEBUG=false $(PY) manage.py check --deploy --fail-level ERROR
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=false MALLOC_ARENA_MAX=2 $(VENV)/bin/gunicorn sqsadmin.wsgi --bind $(BIND) \
 		--workers $(WORKERS) --threads $(THREADS) --timeout 60 --access-logfile - \
@@ -75,6 +77,10 @@ bench: $(STAMP) .env wrk
 test-postgres: $(STAMP) .env chromium
 	scripts/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
 
+# The same suite against a second SQS implementation, so moto's quirks cannot pass for AWS's.
+test-localstack: $(STAMP) .env chromium
+	scripts/with-localstack $(PY) -m pytest $(PYTEST_ARGS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -87,4 +93,4 @@ lock:
 	$(PY) -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^-e ' > requirements.lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-localstack .pytest_cache .ruff_cache

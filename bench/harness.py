@@ -166,7 +166,9 @@ def server_process(args: list[str], ready_url: str, env: dict | None = None) -> 
             try:
                 requests.get(ready_url, timeout=2)
                 break
-            except requests.ConnectionError:
+            # A server can accept before it can answer (gunicorn binds, then its workers import
+            # Django): on a busy 2-core machine the first request may time out. Not ready yet.
+            except (requests.ConnectionError, requests.Timeout):
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"{args[0]} did not answer on {ready_url}") from None
                 time.sleep(0.2)

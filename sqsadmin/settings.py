@@ -40,6 +40,13 @@ def _int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
 
 
+def _positive(name: str, default: int) -> int:
+    value = _int(name, default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be 1 or more, not {value}")
+    return value
+
+
 def _database(name: str, default: str) -> dict:
     url = env.str(name, default=default)
     scheme = urlsplit(url).scheme
@@ -93,7 +100,8 @@ if not ALLOWED_HOSTS and not DEBUG:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, opened to the Admins group (queues/accounts/admin_site.py).
+    "queues.accounts.admin_site.SqsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -234,10 +242,27 @@ DEMO_ADMIN_PASSWORD = env.str("DEMO_ADMIN_PASSWORD", default="sqsadmin-demo")
 AWS_CONNECT_TIMEOUT = _int("AWS_CONNECT_TIMEOUT", 3)
 AWS_READ_TIMEOUT = _int("AWS_READ_TIMEOUT", 10)
 AWS_MAX_ATTEMPTS = _int("AWS_MAX_ATTEMPTS", 3)
+# Seconds one request may spend on SQS in all, retries included (long polls add their wait).
+AWS_REQUEST_BUDGET = _positive("AWS_REQUEST_BUDGET", 8)
+# Circuit breaker per endpoint (profile and region): this many calls in a row without an answer
+# open it for AWS_BREAKER_COOLDOWN seconds, during which its pages fail at once.
+AWS_BREAKER_FAILURES = _positive("AWS_BREAKER_FAILURES", 3)
+AWS_BREAKER_COOLDOWN = _positive("AWS_BREAKER_COOLDOWN", 30)
+# Bulkhead: requests of one worker process that may wait on one endpoint at once. Keep it below
+# the worker's threads (`make serve` runs 4) so a hung endpoint always leaves threads for others.
+AWS_ENDPOINT_MAX_WAITING = _positive("AWS_ENDPOINT_MAX_WAITING", 2)
 # IAM Roles Anywhere CreateSession: host[:port] (blank: the public endpoint of the trust anchor's
 # region, e.g. a VPC endpoint otherwise) and a CA bundle file to verify it with (blank: system CAs).
 AWS_ROLESANYWHERE_ENDPOINT = env.str("AWS_ROLESANYWHERE_ENDPOINT", default="")
 AWS_ROLESANYWHERE_CA_BUNDLE = env.str("AWS_ROLESANYWHERE_CA_BUNDLE", default="")
+
+# Endpoint URLs a profile may use besides AWS's (*.amazonaws.com, *.amazonaws.com.cn, *.api.aws)
+# and this machine's: host names or addresses, `*.example.com` for every host under example.com.
+PROFILE_ENDPOINT_HOSTS = env.list("PROFILE_ENDPOINT_HOSTS", default=[])
+
+# The audit records where each request came from: REMOTE_ADDR, or X-Forwarded-For when
+# REMOTE_ADDR is one of these proxies (addresses or networks, comma-separated).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # Monitoring: the live chart's sampling interval (seconds; 1 GetQueueAttributes call per interval
 # while a Monitoring page is open) and how much history the shared cache keeps per queue.
@@ -252,11 +277,19 @@ ESTATE_COUNT_WORKERS = _int("ESTATE_COUNT_WORKERS", 8)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # One JSON object a line, nothing around it, for a SIEM's collector.
+        "json_line": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "audit_json": {"class": "logging.StreamHandler", "formatter": "json_line"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "botocore": {"level": "WARNING"},
         "werkzeug": {"level": "WARNING"},
+        "sqsadmin.audit.json": {"handlers": ["audit_json"], "level": "INFO", "propagate": False},
     },
 }

@@ -25,6 +25,8 @@ CSV_COLUMNS = [
     "outcome",
     "error",
     "parameters",
+    "client address",
+    "user agent",
 ]
 
 
@@ -49,6 +51,8 @@ def _csv_rows(events) -> Iterator[str]:
                 e.outcome,
                 _cell(e.error),
                 _cell(json.dumps(e.parameters, sort_keys=True)),
+                e.client_address or "",
+                _cell(e.user_agent),
             ]
         )
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from ..profiles.models import AwsProfile
 from ..sqs.regions import known_regions
 from . import workspace as workspaces
 
@@ -16,6 +15,6 @@ def workspace(request: HttpRequest) -> dict:
         "workspace": current,
         # Pages outside a workspace (Audit, Profiles) still show where "Switch" starts from.
         "switch_current": current or workspaces.remembered(request),
-        "switch_profiles": AwsProfile.objects.only("name", "slug", "region", "is_production"),
+        "switch_profiles": workspaces.switchable_profiles(request),
         "switch_regions": known_regions(),
     }

@@ -34,6 +34,7 @@ urlpatterns = [
     path(f"{_queue}messages/poll/", messages.poll, name="messages-poll"),
     path(f"{_queue}messages/delete/", messages.delete, name="messages-delete"),
     path(f"{_queue}messages/consume/", messages.consume, name="messages-consume"),
+    path(f"{_queue}messages/consume/decide/", messages.consume_decide, name="messages-decide"),
     path(f"{_queue}messages/export/", messages.export, name="messages-export"),
     path(f"{_queue}messages/counts/", messages.counts, name="messages-counts"),
 ]

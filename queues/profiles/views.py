@@ -19,6 +19,7 @@ from . import credentials
 from .crypto import SecretUnreadable
 from .forms import (
     COMMON_FIELDS,
+    GRANT_FIELDS,
     MODE_FIELDS,
     SECRET_FIELDS,
     ProfileForm,
@@ -51,6 +52,8 @@ def _redisplayed(request: HttpRequest, profile: AwsProfile | None) -> ProfileFor
         if name in request.POST
     }
     initial["is_production"] = bool(request.POST.get("is_production"))
+    for name in GRANT_FIELDS:
+        initial[name] = request.POST.getlist(name)
     return ProfileForm(instance=profile, initial=initial)
 
 
@@ -131,6 +134,9 @@ def profile_duplicate(request: HttpRequest, slug: str) -> HttpResponse:
         duplicate.slug = unique_slug(duplicate.name)
         # Secrets go through the encrypted field again: new tokens, same plaintext.
         duplicate.save()
+        # The copy is open to the same groups as the original, no more.
+        duplicate.viewer_groups.set(original.viewer_groups.all())
+        duplicate.operator_groups.set(original.operator_groups.all())
         event.profile, event.profile_name = duplicate, duplicate.name
         event.parameters.update(duplicate.described())
     messages.success(request, f"Profile “{original.name}” duplicated as “{duplicate.name}”.")

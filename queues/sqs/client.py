@@ -7,27 +7,69 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, ReadTimeoutError
+from botocore.parsers import ResponseParserError
 
 from . import errors
+from .budget import Call, Deadline, Guard, budget_spent, current_call, install_hooks
 
 
 class SqsClient:
-    """Wraps one boto3 SQS client (built and cached elsewhere) for one account and region."""
+    """Wraps one boto3 SQS client (built and cached elsewhere) for one account and region.
 
-    def __init__(self, client: Any, *, long_poll_client: Callable[[], Any] | None = None) -> None:
+    `budget` is the seconds all of this instance's calls may take together, retries included
+    (build one instance per request); `guard` may refuse a call before it is sent and hears how
+    each call ended (see budget.py)."""
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        long_poll_client: Callable[[], Any] | None = None,
+        budget: float | None = None,
+        guard: Guard | None = None,
+    ) -> None:
         self._client = client
         self._exceptions = client.exceptions
         self._long_poll_client = long_poll_client
+        self._deadline = Deadline(budget) if budget else None
+        self._guard = guard
+        self.endpoint = client.meta.endpoint_url
+        install_hooks(client)
 
     def _client_for_wait(self, wait_seconds: int) -> Any:
-        """Receives that wait use a client whose read timeout covers the wait."""
+        """Receives that wait use a client whose read timeout covers the wait (and the wait is
+        added to the request's budget)."""
+        if wait_seconds > 0 and self._deadline is not None:
+            self._deadline.extend(wait_seconds)
         if wait_seconds > 0 and self._long_poll_client is not None:
-            return self._long_poll_client()
+            client = self._long_poll_client()
+            install_hooks(client)
+            return client
         return self._client
 
     @contextmanager
     def _translated(self, queue: str = "") -> Iterator[None]:
+        """Around every call: the guard's say, the budget, and failures in the layer's words."""
+        guard = self._guard
+        if guard is not None:
+            guard.before_call()
+        call = Call(self.endpoint, self._deadline)
+        token = current_call.set(call)
+        outcome: BaseException | None = None
+        try:
+            with self._words(call, queue):
+                yield
+        except BaseException as error:
+            outcome = error
+            raise
+        finally:
+            current_call.reset(token)
+            if guard is not None:
+                guard.after_call(outcome)
+
+    @contextmanager
+    def _words(self, call: Call, queue: str) -> Iterator[None]:
         exc = self._exceptions
         subject = f"Queue {queue!r}" if queue else "The queue"
         try:
@@ -51,10 +93,26 @@ class SqsClient:
                 f"{subject} was purged less than 60 seconds ago; SQS allows one purge per "
                 "queue every 60 seconds. Try again in a minute."
             ) from None
-        except BotoCoreError as error:
-            failure = errors.from_exception(error)
+        except (ReadTimeoutError, ConnectTimeoutError) as error:
+            if call.deadline is not None and call.deadline.remaining() <= 0.05:
+                raise budget_spent(call) from None
+            if isinstance(error, ConnectTimeoutError):
+                raise errors.from_exception(error) from None
+            raise errors.EndpointUnreachable(
+                f"Endpoint unreachable: the SQS endpoint {self.endpoint} accepted the connection "
+                f"but did not answer in time ({call.operation or 'a call'}). It may be overloaded "
+                "or unreachable."
+            ) from None
+        except (BotoCoreError, ResponseParserError) as error:
+            failure = errors.from_exception(error, endpoint=self.endpoint)
             if failure is None:
                 raise
             raise failure from None
         except ClientError as error:
-            raise errors.from_client_error(error) from None
+            raise errors.from_client_error(error, endpoint=self.endpoint) from None
+        except (KeyError, TypeError) as error:
+            # Reading a field of the answer failed (the hooks check the usual ones first).
+            raise errors.UnexpectedResponse(
+                f"Unexpected answer: {self.endpoint} answered {call.operation or 'a call'} "
+                f"without the field {error}; it does not look like an SQS response."
+            ) from None

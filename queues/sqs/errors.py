@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from botocore.exceptions import (
     ClientError,
     ConnectionClosedError,
     ConnectTimeoutError,
     EndpointConnectionError,
+    HTTPClientError,
     NoCredentialsError,
     ReadTimeoutError,
 )
+from botocore.parsers import ResponseParserError
 
 
 class SqsError(Exception):
@@ -50,7 +54,28 @@ class Throttled(SqsError):
 
 
 class EndpointUnreachable(SqsError):
-    pass
+    """No answer: the connection failed, broke, or the answer did not come in time."""
+
+
+class BudgetSpent(EndpointUnreachable):
+    """The request's time budget for SQS ran out before a call got its answer."""
+
+
+class CircuitOpen(EndpointUnreachable):
+    """Refused without trying: the endpoint failed repeatedly and is resting (see the guard)."""
+
+
+class Busy(SqsError):
+    """Refused without trying: too many requests of this process already wait on the endpoint."""
+
+
+class Unavailable(SqsError):
+    """The endpoint answered with a server error (HTTP 5xx): SQS itself is having trouble."""
+
+
+class UnexpectedResponse(SqsError):
+    """The endpoint answered with something that is not an SQS answer (a proxy's page, an
+    empty or cut-off body, a missing field)."""
 
 
 class PartlyApplied(SqsError):
@@ -68,6 +93,7 @@ _WRONG_SECRET = (AccessDenied, "Wrong keys: the secret access key does not match
 _EXPIRED = (AccessDenied, "Expired token: the credentials have expired")
 DENIED = (AccessDenied, "Access denied")
 _THROTTLED = (Throttled, "AWS is throttling requests; wait a moment and try again")
+_UNAVAILABLE = (Unavailable, "is unavailable")
 MEANINGS: dict[str, tuple[type[SqsError], str]] = {
     **dict.fromkeys(
         ("InvalidClientTokenId", "UnrecognizedClientException", "InvalidAccessKeyId"), _WRONG_KEY
@@ -91,36 +117,86 @@ MEANINGS: dict[str, tuple[type[SqsError], str]] = {
         ("Throttling", "ThrottlingException", "RequestThrottled", "RequestThrottledException"),
         _THROTTLED,
     ),
+    **dict.fromkeys(
+        (
+            "ServiceUnavailable",
+            "ServiceUnavailableException",
+            "InternalError",
+            "InternalFailure",
+            "InternalServerError",
+        ),
+        _UNAVAILABLE,
+    ),
 }
 
+# An error text longer than this, or one that is markup (a proxy's HTML page), is not shown.
+_LONGEST_TEXT = 300
 
-def from_client_error(error: ClientError, *, service: str = "SQS") -> SqsError:
+
+def _shown_text(text: str, status: int | None) -> str:
+    text = " ".join(str(text).split())
+    if not text or text.startswith("<") or len(text) > _LONGEST_TEXT:
+        return f"HTTP {status}" if status else "no details"
+    return text
+
+
+def _status_words(status: int) -> str:
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def from_client_error(error: ClientError, *, service: str = "SQS", endpoint: str = "") -> SqsError:
     """The layer's error for an AWS error response."""
     info = error.response.get("Error", {})
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
     code = info.get("Code", "")
-    text = info.get("Message") or code
-    kind, words = MEANINGS.get(code, (InvalidInput, f"{service} rejected the request"))
+    text = _shown_text(info.get("Message") or code, status)
+    default = (InvalidInput, f"{service} rejected the request")
+    kind, words = MEANINGS.get(code, default)
+    if kind is Unavailable or (isinstance(status, int) and status >= 500):
+        where = f" at {endpoint}" if endpoint else ""
+        said = _status_words(status) if isinstance(status, int) else "a server error"
+        if code and not code.isdigit():
+            said += f", {code}"
+        return Unavailable(
+            f"{service} is unavailable ({said}){where}; try again shortly.", code=code
+        )
     return kind(f"{words} ({text}).", code=code)
 
 
-def from_exception(error: Exception, *, service: str = "SQS") -> SqsError | None:
+def from_exception(
+    error: Exception, *, service: str = "SQS", endpoint: str = ""
+) -> SqsError | None:
     """The layer's error for anything boto3 raises, or None when it is not one of AWS's or the
     network's failures (a bug, which must not be dressed up as an SQS problem)."""
     if isinstance(error, SqsError):
         return error
     if isinstance(error, ClientError):
-        return from_client_error(error, service=service)
+        return from_client_error(error, service=service, endpoint=endpoint)
     if isinstance(error, NoCredentialsError):
         return AccessDenied(
             "No credentials: the default credential chain found none on this server."
         )
-    if isinstance(error, EndpointConnectionError | ConnectTimeoutError | ConnectionClosedError):
+    where = f" ({endpoint})" if endpoint else ""
+    if isinstance(error, EndpointConnectionError | ConnectTimeoutError):
         return EndpointUnreachable(
             f"Endpoint unreachable: the {service} endpoint cannot be reached ({error})."
         )
     if isinstance(error, ReadTimeoutError):
         return EndpointUnreachable(
-            f"Endpoint unreachable: the {service} endpoint accepted the connection but did not "
-            "answer in time. It may be overloaded or unreachable."
+            f"Endpoint unreachable: the {service} endpoint{where} accepted the connection but "
+            "did not answer in time. It may be overloaded or unreachable."
+        )
+    if isinstance(error, ConnectionClosedError | HTTPClientError):
+        return EndpointUnreachable(
+            f"Endpoint unreachable: the connection to the {service} endpoint{where} broke "
+            "before it answered. It may be overloaded, or a proxy in between dropped it."
+        )
+    if isinstance(error, ResponseParserError):
+        return UnexpectedResponse(
+            f"The {service} endpoint{where} answered with something that is not an "
+            f"{service} response; is a proxy or another service answering at that address?"
         )
     return None

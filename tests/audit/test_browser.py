@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests import sqs_lanes
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -17,6 +19,7 @@ def purge(page, live_server, queue: str) -> None:
     page.wait_for_load_state()
 
 
+@sqs_lanes.purge_limit
 def test_a_purge_and_a_refused_second_purge_appear_in_the_audit_log(
     page, login, operator_user, seeded, live_server, raw_sqs
 ):

@@ -18,6 +18,7 @@ from queues.console import estate, monitoring
 from queues.models import AuthMode, AwsProfile
 from queues.profiles import credentials
 from queues.sqs import QueueCounts
+from tests import sqs_lanes
 from tests.helpers import REGION, redrive, send
 
 OTHER_REGION = "eu-west-1"
@@ -68,7 +69,7 @@ class _Holding(socketserver.BaseRequestHandler):
 def hung_endpoint():
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Holding)
     server.daemon_threads = True
-    server.release, server.held, server.hold = threading.Event(), [], 3
+    server.release, server.held, server.hold = threading.Event(), [], 10
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
@@ -79,7 +80,7 @@ def hung_endpoint():
 
 @pytest.fixture
 def fast_failure(settings):
-    settings.AWS_READ_TIMEOUT = 6
+    settings.AWS_READ_TIMEOUT = 20
     settings.AWS_MAX_ATTEMPTS = 1
 
 
@@ -91,6 +92,7 @@ def section(html: str, slug: str) -> str:
     return found.group(0)
 
 
+@sqs_lanes.empties_every_region
 def test_dead_letter_queues_of_every_profile_are_listed_and_a_hung_endpoint_holds_nobody_up(
     client, viewer_user, profile, raw_sqs, sqs_endpoint, hung_endpoint, fast_failure, monkeypatch
 ):
@@ -159,6 +161,7 @@ def test_the_snapshot_is_shared_until_someone_refreshes_it(
     assert re.search(r'<tr data-queue="orders-dlq">.*?<td class="num">3</td>', html, re.S)
 
 
+@sqs_lanes.serves_cloudwatch
 def test_old_messages_come_from_cloudwatch_and_rising_depth_from_the_samples(
     client, viewer_user, profile, raw_sqs, sqs_endpoint, settings
 ):

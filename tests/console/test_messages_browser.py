@@ -7,7 +7,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers import visible
+from tests.helpers import send, visible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -108,3 +108,24 @@ def test_polling_warns_before_moving_messages_to_the_dead_letter_queue(
     page.get_by_role("button", name="Poll for messages").click()
     expect(page.get_by_text("Tick the box to poll anyway.")).to_be_visible()
     assert visible(raw_sqs, redrive_url) == 1
+
+
+def test_delete_selected_removes_exactly_the_ticked_messages_of_a_fifo_queue(
+    page, login, live_server, operator_user, profile, raw_sqs, fifo_url
+):
+    # The poll releases its messages, which expires FIFO receipt handles on AWS and LocalStack:
+    # this is the path that needs the messages received again before they are deleted.
+    send(raw_sqs, fifo_url, 4, groups=2)
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/payments.fifo/messages/")
+    page.get_by_role("button", name="Poll for messages").click()
+    expect(page.get_by_text("4 messages received and released")).to_be_visible()
+    ids = page.locator("input[name=selected]").evaluate_all("boxes => boxes.map(b => b.value)")
+    chosen = [ids[0], ids[2]]
+    for message_id in chosen:
+        page.get_by_label(f"Select message {message_id}").check()
+    page.get_by_role("button", name="Delete selected").click()
+    expect(page.get_by_text("Deleted 2 messages.")).to_be_visible()
+    expect(page.locator("input[name=selected]")).to_have_count(2)
+    left = raw_sqs.receive_message(QueueUrl=fifo_url, MaxNumberOfMessages=10)["Messages"]
+    assert {m["MessageId"] for m in left} == set(ids) - set(chosen)

@@ -14,6 +14,7 @@ import pytest
 from queues.console import monitoring
 from queues.profiles import credentials
 from queues.sqs import QueueCounts
+from tests import sqs_lanes
 from tests.helpers import HTMX, REGION, page_url, send
 
 
@@ -103,6 +104,7 @@ def test_the_history_is_bounded_in_time_and_length(settings):
     assert kept[-1].available == 1999 and kept[0].at > start + 3998 - 600
 
 
+@sqs_lanes.serves_cloudwatch
 def test_cloudwatch_metrics_show_with_their_numbers_from_one_call(
     client, viewer_user, profile, standard_url, cloudwatch
 ):
@@ -142,6 +144,7 @@ def test_cloudwatch_metrics_show_with_their_numbers_from_one_call(
     assert "last 7 days" in part and 'aria-current="true">7 days' in part
 
 
+@sqs_lanes.serves_cloudwatch
 def test_without_cloudwatch_data_the_tab_says_why_and_keeps_the_live_chart(
     client, viewer_user, profile, standard_url
 ):

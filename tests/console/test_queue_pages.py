@@ -8,6 +8,7 @@ import pytest
 
 from queues.console.forms.queues import QueueForm
 from queues.models import AuditEvent
+from tests import sqs_lanes
 from tests.helpers import attributes, page_url, redrive
 
 FORM_DEFAULTS = {
@@ -217,7 +218,7 @@ def orders(raw_sqs):
 def test_the_detail_page_shows_everything_about_a_queue(client, viewer_user, profile, orders):
     client.force_login(viewer_user)
     html = client.get(page_url("queue-detail", profile, "orders")).content.decode()
-    assert orders in html and "arn:aws:sqs:us-east-1:123456789012:orders" in html
+    assert orders in html and f"arn:aws:sqs:us-east-1:{sqs_lanes.ACCOUNT}:orders" in html
     assert "1 minute 30 seconds" in html and "4 days" in html
     assert f'href="{page_url("queue-detail", profile, "orders-dlq")}"' in html
     assert "<dt>Maximum receives</dt><dd>5</dd>" in html
@@ -310,6 +311,7 @@ def test_edit_validates_like_create(client, operator_user, profile, raw_sqs, ord
 # Purge
 
 
+@sqs_lanes.purge_limit
 def test_purge_states_the_loss_then_purges_and_a_second_purge_explains_the_wait(
     client, operator_user, profile, raw_sqs, orders
 ):
@@ -379,6 +381,32 @@ def test_an_unreachable_endpoint_on_a_queue_page_explains_instead_of_failing(
     response = client.get(page_url("queue-detail", profile, "orders"))
     assert response.status_code == 503
     assert "the SQS endpoint cannot be reached" in response.content.decode()
+
+
+@sqs_lanes.keeps_redrive_allow_policy
+def test_a_redrive_allow_policy_is_kept_and_saving_it_unchanged_changes_nothing(
+    client, operator_user, profile, raw_sqs, sqs, orders
+):
+    source_arn = attributes(raw_sqs, "orders")["QueueArn"]
+    client.force_login(operator_user)
+    response = create(
+        client,
+        profile,
+        name="guarded-dlq",
+        redrive_permission="byQueue",
+        redrive_source_arns=source_arn,
+    )
+    assert response.status_code == 302
+    policy = json.loads(attributes(raw_sqs, "guarded-dlq")["RedriveAllowPolicy"])
+    assert policy == {"redrivePermission": "byQueue", "sourceQueueArns": [source_arn]}
+    detail = client.get(page_url("queue-detail", profile, "guarded-dlq")).content.decode()
+    assert "Only the listed queues may use this as their dead-letter queue" in detail
+    # The edit form as it comes, saved at once: SQS's spelling of the policy is no change.
+    shown = QueueForm(queue=sqs.get_queue("guarded-dlq"), queue_names=[])
+    fields = {n: shown[n].value() for n in shown.fields if shown[n].value() is not None}
+    saved = client.post(page_url("queue-edit", profile, "guarded-dlq"), fields, follow=True)
+    assert "Nothing changed." in saved.content.decode()
+    assert AuditEvent.objects.get(action="edit_queue").parameters["attributes"] == {}
 
 
 def test_the_edit_form_offers_only_dead_letter_queues_of_the_same_type(

@@ -11,7 +11,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
-ACCOUNT = "123456789012"
+from tests.sqs_lanes import ACCOUNT
+
 TRUST_ANCHOR_ARN = (
     f"arn:aws:rolesanywhere:us-east-1:{ACCOUNT}:trust-anchor/0f3a6c2e-4b1d-4e8f-9a7b-1c2d3e4f5a6b"
 )

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from queues.sqs import InvalidInput, OutgoingMessage, QueueNotFound
+from tests import sqs_lanes
 from tests.helpers import send, visible
 
 QUEUES = ["standard_url", "fifo_url"]
@@ -41,6 +42,7 @@ def test_send_batch_sends_every_message_in_calls_of_ten(sqs, raw_sqs, url):
     assert visible(raw_sqs, url) == 25
 
 
+@sqs_lanes.delay_over_900
 def test_send_batch_reports_each_failed_entry(sqs, raw_sqs, standard_url):
     messages = [OutgoingMessage(f"m{i}") for i in range(12)]
     messages[3] = OutgoingMessage("too late", delay_seconds=1000)
@@ -115,7 +117,10 @@ def test_a_peeked_message_carries_its_attributes_and_system_attributes(sqs, fifo
     assert message.system_attributes["MessageGroupId"] == "customer-1"
 
 
-def test_deleting_two_selected_messages_removes_exactly_those(sqs, raw_sqs, url):
+def test_deleting_by_the_handles_of_a_peek_works_on_a_standard_queue(sqs, raw_sqs, standard_url):
+    # On FIFO queues a peek's released handles have expired: delete_selected (below) is the
+    # way there, and the dashboard uses it for both types.
+    url = standard_url
     send(raw_sqs, url, 6)
     messages = sqs.peek(url, 6).messages
     chosen = messages[1], messages[4]
@@ -128,6 +133,7 @@ def test_deleting_two_selected_messages_removes_exactly_those(sqs, raw_sqs, url)
     assert visible(raw_sqs, url) == 4
 
 
+@sqs_lanes.purged_receipt_handle
 def test_a_stale_receipt_handle_is_reported_as_stale(sqs, raw_sqs, standard_url):
     send(raw_sqs, standard_url, 2)
     messages = sqs.peek(standard_url, 2).messages
@@ -137,11 +143,14 @@ def test_a_stale_receipt_handle_is_reported_as_stale(sqs, raw_sqs, standard_url)
     assert "Poll again" in results[0].error
 
 
-def test_consume_receives_and_deletes(sqs, raw_sqs, url):
+def test_a_leased_receive_deletes_nothing_until_asked(sqs, raw_sqs, url):
     send(raw_sqs, url, 12)
-    result = sqs.consume(url, 5)
-    assert len(result.messages) == 5 and result.deleted == 5
-    assert visible(raw_sqs, url) == 7
+    received = sqs.receive_leased(url, 5, lease=60)
+    assert len(received) == 5 and visible(raw_sqs, url) == 7
+    results = sqs.delete_messages(url, [m.receipt_handle for m in received[:3]])
+    assert all(r.ok for r in results)
+    assert sqs.release(url, [m.receipt_handle for m in received[3:]]) == 0
+    assert visible(raw_sqs, url) == 9
 
 
 def test_a_long_poll_on_an_empty_queue_waits_and_returns_nothing(sqs, standard_url):

@@ -9,6 +9,7 @@ import pytest
 from botocore.stub import Stubber
 
 from queues.sqs.metrics import QUEUE_METRICS, CloudWatchMetrics, MetricsUnavailable
+from tests import sqs_lanes
 from tests.helpers import REGION
 
 
@@ -44,6 +45,7 @@ def put(cloudwatch, queue: str, metric: str, values: list[float], now: datetime)
     )
 
 
+@sqs_lanes.serves_cloudwatch
 def test_a_queue_history_is_every_metric_from_one_call(cloudwatch):
     now = datetime.now(UTC)
     put(cloudwatch, "orders", "ApproximateNumberOfMessagesVisible", [4, 9, 17], now)
@@ -61,6 +63,7 @@ def test_a_queue_history_is_every_metric_from_one_call(cloudwatch):
     assert by_name["ApproximateAgeOfOldestMessage"] == []
 
 
+@sqs_lanes.serves_cloudwatch
 def test_oldest_ages_ask_for_500_queues_per_call(cloudwatch):
     now = datetime.now(UTC)
     names = [f"q-{i:04d}" for i in range(620)]

@@ -17,6 +17,7 @@ from queues.sqs import (
     RedriveAllowPolicy,
     RedrivePolicy,
 )
+from tests import sqs_lanes
 from tests.helpers import attributes, redrive
 
 
@@ -114,6 +115,7 @@ def test_tags_are_added_and_removed(sqs, raw_sqs):
     assert sqs.list_queue_tags(url) == {"env": "prod"}
 
 
+@sqs_lanes.purge_limit
 def test_purge_empties_the_queue_and_a_second_purge_is_explained(sqs, raw_sqs):
     url = sqs.create_queue("full")
     for i in range(3):

@@ -360,9 +360,13 @@ class PollForm(ReceiveForm):
 
 
 class ConsumeForm(ReceiveForm):
-    confirm = forms.BooleanField(
-        label="I understand the received messages are deleted from the queue for good",
-        error_messages={"required": "Tick the box to confirm: this deletes the messages."},
+    lease = forms.IntegerField(
+        label="Hide them for",
+        min_value=5,
+        max_value=900,
+        initial=60,
+        help_text="Seconds, 5-900: how long the received messages stay hidden from consumers "
+        "while you decide. Nothing is deleted until you press Delete.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

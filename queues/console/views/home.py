@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from ...accounts.roles import BROWSE, require_permission
-from ...profiles.models import AwsProfile
 from ...sqs.regions import is_region_name
 from .. import workspace
 
@@ -18,7 +17,9 @@ from .. import workspace
 def home(request: HttpRequest) -> HttpResponse:
     current = workspace.remembered(request)
     if current is None:
-        return render(request, "console/no_profiles.html")
+        # Only production profiles (or none) to look at: the user picks, nobody lands there.
+        choices = workspace.switchable_profiles(request)
+        return render(request, "console/no_profiles.html", {"choices": choices})
     return redirect("console:queue-list", current.profile.slug, current.region)
 
 
@@ -26,7 +27,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_permission(BROWSE)
 def switch(request: HttpRequest) -> HttpResponse:
     """The header's profile/region picker: go to that workspace's queue list."""
-    profile = AwsProfile.objects.filter(slug=request.GET.get("profile", "")).first()
+    profiles = workspace.switchable_profiles(request)
+    profile = profiles.filter(slug=request.GET.get("profile", "")).first()
     if profile is None:
         messages.error(request, "Pick a profile from the list.")
         return redirect("console:home")

@@ -49,7 +49,7 @@ def dead_letter_options(request: HttpRequest, profile: str, region: str) -> Http
     """The dead-letter queue field's suggestions for what is typed so far: queues of the same
     type whose names start with it, found with ListQueues' prefix (so any queue of an account
     with thousands can be found)."""
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="list_dead_letter_queues")
     typed = request.GET.get("dead_letter_queue", "").strip()
     prefix = queue_name_from_arn(typed) if typed.startswith("arn:") else typed
     fifo = request.GET.get("queue_type") == "fifo"
@@ -76,7 +76,7 @@ def _form_failed(request: HttpRequest, context: dict, error: SqsError) -> HttpRe
 @require_permission(OPERATE)
 def queue_name_check(request: HttpRequest, profile: str, region: str) -> HttpResponse:
     """Live validation of the create form's name: format, .fifo and whether it is taken."""
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="check_queue_name")
     fifo = request.GET.get("queue_type") == "fifo"
     name = settled_queue_name(request.GET.get("name", ""), fifo=fifo)
     problem, note = queue_name_problem(name, fifo=fifo), ""
@@ -99,7 +99,7 @@ def queue_name_check(request: HttpRequest, profile: str, region: str) -> HttpRes
 @require_http_methods(["GET", "POST"])
 @require_permission(OPERATE)
 def queue_create(request: HttpRequest, profile: str, region: str) -> HttpResponse:
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="create_queue")
     form = QueueForm(request.POST or None, queue_names=_dead_letter_choices(current))
     context = {
         "form": form,
@@ -169,7 +169,7 @@ def queue_counts(request: HttpRequest, profile: str, region: str, queue: str) ->
 @require_http_methods(["GET", "POST"])
 @require_permission(OPERATE)
 def queue_edit(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="edit_queue")
     found = workspace.queue_or_404(current, queue)
     # Tags that cannot be read start empty: saving then only adds tags, never removes any.
     with contextlib.suppress(SqsError):
@@ -235,7 +235,7 @@ def _purge_retry_hint(current: workspace.Workspace, queue: str) -> str:
 @require_http_methods(["GET", "POST"])
 @require_permission(OPERATE)
 def queue_purge(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="purge_queue")
     found = workspace.queue_or_404(current, queue)
     counts = found.counts
     form = TypedConfirmationForm(request.POST or None, expected=found.name, verb="purge")
@@ -268,7 +268,7 @@ def queue_purge(request: HttpRequest, profile: str, region: str, queue: str) -> 
 @require_http_methods(["GET", "POST"])
 @require_permission(OPERATE)
 def queue_delete(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="delete_queue")
     found = workspace.queue_or_404(current, queue)
     form = TypedConfirmationForm(request.POST or None, expected=found.name, verb="delete")
     context: dict = {

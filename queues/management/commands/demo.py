@@ -18,7 +18,11 @@ def _stop(signum, frame):
 
 
 def _port_free(port: int) -> bool:
+    """Whether the embedded SQS can listen on the port. SO_REUSEADDR, as the server itself binds
+    (werkzeug's and runserver's servers set allow_reuse_address): connections of a previous run
+    in TIME_WAIT do not make the port busy, so `make run` starts again right after Ctrl-C."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
