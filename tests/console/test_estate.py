@@ -42,8 +42,8 @@ def queue_with_dlq(sqs, name: str, dead_letters: int) -> None:
     send(sqs, dlq, dead_letters)
 
 
-def new_profile(name: str, region: str, endpoint: str) -> AwsProfile:
-    return AwsProfile.objects.create(
+def new_profile(name: str, region: str, endpoint: str, *, granted: bool = True) -> AwsProfile:
+    created = AwsProfile.objects.create(
         name=name,
         slug=name.lower().replace(" ", "-"),
         auth_mode=AuthMode.STATIC,
@@ -52,6 +52,9 @@ def new_profile(name: str, region: str, endpoint: str) -> AwsProfile:
         access_key_id="AKIATESTSQSADMIN1234",
         secret_access_key="test-secret-access-key-value",
     )
+    if granted:
+        created.grant_default_access()  # Viewers and Operators may view it
+    return created
 
 
 class _Holding(socketserver.BaseRequestHandler):
@@ -225,3 +228,24 @@ def test_the_estate_is_in_the_main_navigation(client, viewer_user, profile):
     client.force_login(viewer_user)
     html = client.get(reverse("audit:log")).content.decode()
     assert '<a href="/estate/">Estate health</a>' in html
+
+
+def test_only_the_profiles_a_user_may_view_are_shown_or_scanned(
+    client, viewer_user, admin_user, profile, raw_sqs, sqs_endpoint
+):
+    queue_with_dlq(raw_sqs, "orders", 1)
+    hidden = new_profile("Secret", REGION, sqs_endpoint, granted=False)
+    scanned: list[str] = []
+    credentials.client_for(hidden, REGION).meta.events.register(
+        "before-call.sqs.*", lambda model, **kw: scanned.append(model.name)
+    )
+    client.force_login(viewer_user)
+    html = client.get(ESTATE).content.decode()
+    client.post(ESTATE)
+    assert scanned == []
+    assert 'data-profile="secret"' not in html and "Secret" not in html
+    section(html, profile.slug)
+
+    client.force_login(admin_user)  # Admins see every profile
+    html = client.get(ESTATE).content.decode()
+    assert 'data-queue="orders-dlq"' in section(html, "secret")

@@ -9,20 +9,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from ...accounts.roles import BROWSE, require_permission
-from ...profiles.models import AwsProfile
 from .. import estate as estates
-
-
-def viewable_profiles(request: HttpRequest):
-    """Every profile, as every other page offers them. When per-profile access lands, this is
-    the one place to narrow it to the profiles the user may view."""
-    return AwsProfile.objects.order_by("name")
+from .. import workspace
 
 
 @require_http_methods(["GET", "POST"])
 @require_permission(BROWSE)
 def estate(request: HttpRequest) -> HttpResponse:
-    profiles = viewable_profiles(request)
+    # Only the profiles this user may view are shown, and only those are scanned on Refresh.
+    profiles = list(workspace.visible_profiles(request.user).order_by("name"))
     if request.method == "POST":
         estates.refresh(profiles)
         return redirect("console:estate")
