@@ -264,6 +264,16 @@ PROFILE_ENDPOINT_HOSTS = env.list("PROFILE_ENDPOINT_HOSTS", default=[])
 # REMOTE_ADDR is one of these proxies (addresses or networks, comma-separated).
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
+# Long work streamed from a request (browse, bulk send, import): it holds a server thread, so it
+# ends after LONG_WORK_MAX_SECONDS, and at most LONG_WORK_MAX_STREAMS run at once per worker
+# process (keep it below the worker's threads).
+LONG_WORK_MAX_SECONDS = _positive("LONG_WORK_MAX_SECONDS", 300)
+LONG_WORK_MAX_STREAMS = _positive("LONG_WORK_MAX_STREAMS", 2)
+# Export and import move message bodies out of and into SQS; false hides both and refuses them.
+MESSAGE_EXPORT_ENABLED = _bool("MESSAGE_EXPORT_ENABLED", True)
+# The largest NDJSON file an import takes, in bytes and in lines.
+MESSAGE_IMPORT_MAX_BYTES = _positive("MESSAGE_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+MESSAGE_IMPORT_MAX_LINES = _positive("MESSAGE_IMPORT_MAX_LINES", 10_000)
 # Monitoring: the live chart's sampling interval (seconds; 1 GetQueueAttributes call per interval
 # while a Monitoring page is open) and how much history the shared cache keeps per queue.
 MONITORING_INTERVAL_SECONDS = _int("MONITORING_INTERVAL_SECONDS", 5)

@@ -72,6 +72,11 @@ ACCESS: dict[str, dict[str, Rule]] = {
     "console:messages-consume": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
     "console:messages-decide": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
     "console:messages-export": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    "console:messages-browse": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    "console:messages-import": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    # A stream or Stop for work that is not running answers that it has ended.
+    "console:messages-stream": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
+    "console:messages-stream-stop": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
     # Credential profiles: admins only. An empty POST to a form redisplays it with its errors.
     "profiles:list": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(NOT_ALLOWED)},
     "profiles:create": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(MANAGE_PROFILES)},
@@ -170,7 +175,13 @@ def users(admin_user, operator_user, viewer_user, nobody_user):
 @pytest.fixture
 def url_for(profile, raw_sqs):
     raw_sqs.create_queue(QueueName=QUEUE)
-    values = {"profile": profile.slug, "region": REGION, "queue": QUEUE, "slug": profile.slug}
+    values = {
+        "profile": profile.slug,
+        "region": REGION,
+        "queue": QUEUE,
+        "slug": profile.slug,
+        "token": "no-such-work",
+    }
 
     def build(name: str) -> str:
         pattern = _pattern(name)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from ..sqs.regions import known_regions
@@ -17,4 +18,5 @@ def workspace(request: HttpRequest) -> dict:
         "switch_current": current or workspaces.remembered(request),
         "switch_profiles": workspaces.switchable_profiles(request),
         "switch_regions": known_regions(),
+        "export_enabled": settings.MESSAGE_EXPORT_ENABLED,
     }

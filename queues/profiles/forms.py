@@ -77,6 +77,21 @@ def _pem_input(rows: int = 6) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "spellcheck": "false", "autocomplete": "off"})
 
 
+class GroupChoiceField(forms.ModelMultipleChoiceField):
+    """Groups by primary key; a value that cannot be one (a word, a number past the database's
+    integer range) is an invalid choice, not a database error."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not str(pk).isdigit() or len(str(pk)) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class ProfileForm(forms.ModelForm):
     secret_access_key = forms.CharField(
         label="Secret access key",
@@ -118,7 +133,7 @@ class ProfileForm(forms.ModelForm):
         help_text="Leave blank for AWS. For moto, LocalStack or a VPC endpoint: http(s)://host:port",
     )
 
-    viewer_groups = forms.ModelMultipleChoiceField(
+    viewer_groups = GroupChoiceField(
         label="May view",
         queryset=Group.objects.exclude(name=ADMINS).order_by("name"),
         required=False,
@@ -126,7 +141,7 @@ class ProfileForm(forms.ModelForm):
         help_text="Members (with the Viewer or Operator role) see this profile and its queues. "
         "Admins always do.",
     )
-    operator_groups = forms.ModelMultipleChoiceField(
+    operator_groups = GroupChoiceField(
         label="May operate",
         queryset=Group.objects.exclude(name=ADMINS).order_by("name"),
         required=False,

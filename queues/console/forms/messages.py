@@ -18,7 +18,10 @@ from ...sqs import OutgoingMessage, Queue
 from ...sqs.messages import attribute_size, message_size
 
 MAX_ATTRIBUTES = 10
+# Copies the send form sends in its own request; more (up to MAX_BULK_COPIES) are streamed with
+# progress and Stop (views/bulk.py).
 MAX_COPIES = 100
+MAX_BULK_COPIES = 10_000
 ATTRIBUTE_TYPES = ("String", "Number", "Binary")
 
 # Characters SQS accepts in a body and in String attribute values.
@@ -138,9 +141,10 @@ class SendMessageForm(forms.Form):
     copies = forms.IntegerField(
         label="Copies",
         min_value=1,
-        max_value=MAX_COPIES,
+        max_value=MAX_BULK_COPIES,
         initial=1,
-        help_text="Send this many copies, 10 per SendMessageBatch call.",
+        help_text=f"At most {MAX_BULK_COPIES:,}, 10 per SendMessageBatch call; more than "
+        f"{MAX_COPIES} are sent with progress and a Stop button.",
     )
 
     def __init__(self, *args: Any, queue: Queue, **kwargs: Any) -> None:

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -21,8 +22,10 @@ from ...sqs import Message, PeekResult, Queue, QueueNotFound, SqsError
 from ...sqs.batching import running
 from ...sqs.message_operations import MAX_RECEIVE
 from .. import workspace
-from ..forms.messages import ConsumeForm, PollForm, SendMessageForm
+from ..forms.bulk import BrowseForm, ImportForm
+from ..forms.messages import MAX_COPIES, ConsumeForm, PollForm, SendMessageForm
 from ..workspace import Workspace
+from . import bulk
 
 TEMPLATE = "console/messages.html"
 COUNTS_CHANGED = "countsChanged"
@@ -55,6 +58,8 @@ def _page_context(queue: Queue, **extra: Any) -> dict[str, Any]:
         "send_form": SendMessageForm(queue=queue),
         "poll_form": PollForm(limit=queue.redrive_limit),
         "consume_form": ConsumeForm(),
+        "browse_form": BrowseForm(),
+        "import_form": ImportForm(queue=queue),
         **extra,
     }
 
@@ -89,6 +94,8 @@ def send(request: HttpRequest, profile: str, region: str, queue: str) -> HttpRes
     found, error = _queue_for_action(current, queue)
     form = SendMessageForm(request.POST, queue=found)
     context: dict[str, Any] = {"send_form": form, "send_error": error}
+    if not error and form.is_valid() and form.cleaned_data["copies"] > MAX_COPIES:
+        return bulk.start_send(request, current, found, form)
     if not error and form.is_valid():
         outgoing = form.messages()
         try:
@@ -368,6 +375,8 @@ def consume_decide(request: HttpRequest, profile: str, region: str, queue: str) 
 @require_permission(OPERATE)
 def export(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     """A fresh peek streamed as NDJSON; the bodies pass through, nothing is kept."""
+    if not settings.MESSAGE_EXPORT_ENABLED:
+        return bulk.transfer_off(request)
     current = workspace.enter(request, profile, region, operate="export_messages")
     found, error = _queue_for_action(current, queue)
     limit = found.redrive_limit
