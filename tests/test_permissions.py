@@ -225,7 +225,8 @@ def test_each_role_gets_exactly_what_it_may(client, users, url_for, profile, nam
                 client.force_login(users[role])
             response = client.get(url) if method == "GET" else client.post(url, {})
             expected = expected_status(rule, role, workspace_url, grants)
-            content = response.content.decode().lower()
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            content = body.decode().lower()
             if response.status_code != expected:
                 wrong.append(f"{method} {url} as {role}: {response.status_code}, not {expected}")
             elif expected == 302 and role == "anonymous" and rule.needs != PUBLIC:

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 
 from ..sqs.regions import known_regions
 from . import workspace as workspaces
+from .profile_lookup import request_profiles
 
 
 def workspace(request: HttpRequest) -> dict:
@@ -16,7 +17,7 @@ def workspace(request: HttpRequest) -> dict:
         "workspace": current,
         # Pages outside a workspace (Audit, Profiles) still show where "Switch" starts from.
         "switch_current": current or workspaces.remembered(request),
-        "switch_profiles": workspaces.switchable_profiles(request),
+        "switch_profiles": request_profiles(request),
         "switch_regions": known_regions(),
         "export_enabled": settings.MESSAGE_EXPORT_ENABLED,
     }

@@ -23,19 +23,19 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils.deprecation import MiddlewareMixin
 
-from ..accounts.roles import BROWSE, MANAGE_PROFILES, OPERATE
+from ..accounts.roles import OPERATE
 from ..audit.recorder import record_refusal
 from ..profiles.credentials import sqs_for
 from ..profiles.models import AwsProfile
 from ..sqs import AccessDenied, Queue, QueueNotFound, SqsError, SqsService
 from ..sqs.queues import queue_name_problem
 from ..sqs.regions import is_region_name
+from .profile_lookup import profile_or_404, request_profiles, sees_every_profile
 
 SESSION_KEY = "sqsadmin.workspace"
 
@@ -44,23 +44,6 @@ QUEUE_URL_SECONDS = 3600
 
 
 NO_OPERATE_RIGHTS = "no operate rights on this profile"
-
-
-def sees_every_profile(user) -> bool:
-    """Admins (and superusers) may view and operate every profile."""
-    return user.is_superuser or user.has_perm(MANAGE_PROFILES)
-
-
-def visible_profiles(user) -> QuerySet[AwsProfile]:
-    """The profiles `user` may view: their role lets them browse and one of their groups is
-    granted view (or operate) on the profile."""
-    profiles = AwsProfile.objects.all()
-    if not user.is_authenticated or not user.has_perm(BROWSE):
-        return profiles.none()
-    if sees_every_profile(user):
-        return profiles
-    granted = Q(viewer_groups__user=user) | Q(operator_groups__user=user)
-    return profiles.filter(pk__in=AwsProfile.objects.filter(granted).values("pk"))
 
 
 def may_operate(user, profile: AwsProfile) -> bool:
@@ -125,7 +108,7 @@ def enter(
     """Resolve the URL's profile and region (404 if unknown or not visible to the user) and
     remember them. `operate` names the action of a view that needs operate rights on the
     profile (the audit's name for it): without them, OperateRefused (a 403 page)."""
-    profile = get_object_or_404(visible_profiles(request.user), slug=profile_slug)
+    profile = profile_or_404(request, profile_slug)
     if not is_region_name(region):
         raise Http404(f"{region!r} is not an AWS region name")
     current = Workspace(
@@ -147,20 +130,28 @@ def enter(
     return current
 
 
-def queue_or_404(current: Workspace, name: str) -> Queue:
-    """The queue named in the URL, or the 404 page saying it does not exist."""
+def queue_or_404(
+    current: Workspace, name: str, *, with_details: bool = False, for_edit: bool = False
+):
+    """The queue named in the URL, or the 404 page saying it does not exist.
+
+    `with_details` also reads its tags and dead-letter sources, `for_edit` its tags and the
+    dead-letter suggestions, at the same time as its attributes: (queue, extra)."""
     if problem := queue_name_problem(name, fifo=name.endswith(".fifo")):
         raise Http404(f"{name!r} is not a queue name: {problem}")
     try:
+        if with_details or for_edit:
+            url = current.queue_url(name)
+            try:
+                if with_details:
+                    return current.sqs.queue_with_details(url)
+                return current.sqs.queue_for_edit(url)
+            except QueueNotFound:
+                current.forget_queue_url(name)
+                raise
         return current.queue(name)
     except QueueNotFound as error:
         raise Http404(str(error)) from None
-
-
-def switchable_profiles(request: HttpRequest) -> QuerySet[AwsProfile]:
-    """The profiles the user may view, with only what the header and the landing show: no
-    secret is decrypted on every page."""
-    return visible_profiles(request.user).only("name", "slug", "region", "is_production")
 
 
 def remembered(request: HttpRequest) -> Workspace | None:
@@ -168,10 +159,11 @@ def remembered(request: HttpRequest) -> Workspace | None:
     non-production profile they may view, in its default region. None when there is none: the
     home page then lists the production profiles to choose from, if any."""
     slug, region = request.session.get(SESSION_KEY) or (None, None)
-    profiles = switchable_profiles(request)
-    profile = profiles.filter(slug=slug).first() if slug else None
+    # The request's one read of the profiles it may view (shared with the header's switcher).
+    profiles = request_profiles(request)
+    profile = next((p for p in profiles if p.slug == slug), None) if slug else None
     if profile is None:
-        profile = profiles.filter(is_production=False).first()
+        profile = next((p for p in profiles if not p.is_production), None)
         region = profile.region if profile else None
     if profile is None or not region:
         return None

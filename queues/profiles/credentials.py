@@ -271,9 +271,19 @@ def client_for(
             # Drop clients built from older versions of this profile.
             for stale in [k for k in _clients if k[0] == profile.pk and k[1] != profile.version]:
                 del _clients[stale]
-            client = build_client(profile, region, service, long_poll=long_poll, user=user)
+            client = build_client(
+                _complete(profile), region, service, long_poll=long_poll, user=user
+            )
             _clients[key] = client
     return client
+
+
+def _complete(profile: AwsProfile) -> AwsProfile:
+    """Pages load profiles without their secrets (console/profile_lookup.py); a client is built
+    from every field, read here once per profile version and region."""
+    if profile.pk is not None and profile.get_deferred_fields():
+        return AwsProfile.objects.get(pk=profile.pk)
+    return profile
 
 
 def sqs_for(

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import audit
 from ..accounts.roles import MANAGE_PROFILES, require_permission
 from ..console.forms.confirm import TypedConfirmationForm
+from ..console.profile_lookup import request_profiles
 from ..sqs.identity import ConnectionCheck
 from ..sqs.regions import known_regions
 from . import credentials
@@ -77,7 +78,7 @@ def _saved(request: HttpRequest, form: ProfileForm, action: str) -> AwsProfile:
 def profile_list(request: HttpRequest) -> HttpResponse:
     # Secrets stay encrypted here: the list never needs them, and still opens when a stored
     # secret cannot be decrypted with the configured FERNET_KEYS.
-    profiles = list(AwsProfile.objects.defer(*SECRET_FIELDS))
+    profiles = request_profiles(request)  # the header's switcher reads the same list
     for profile in profiles:
         profile.certificate_subject = certificate_subject(profile.certificate_pem)
     return render(request, "profiles/profile_list.html", {"profiles": profiles})

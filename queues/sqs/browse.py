@@ -206,7 +206,7 @@ class Walk:
         self._handles.clear()
         for start in range(0, len(handles), _RELEASE_GROUP):
             group = handles[start : start + _RELEASE_GROUP]
-            self.unreleased += self._service._release(self._url, group, quiet=True)
+            self.unreleased += self._service.release(self._url, group, quiet=True)
 
 
 class BrowseOperations(MessageOperations):

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET
 from ...accounts.roles import BROWSE, require_permission
 from ...sqs import Queue, QueueNotFound
 from ...sqs.batching import batched
-from ...sqs.queues import queue_name_from_url, queue_name_problem
-from .. import monitoring, workspace
+from ...sqs.queues import QueuePage, queue_name_from_url, queue_name_problem
+from .. import monitoring, queue_index, workspace
 from ..charts import sparkline
 
 # How many GetQueueAttributes calls one chunk request runs at once. A browser opens about six
@@ -146,7 +146,26 @@ def queue_list(request: HttpRequest, profile: str, region: str) -> HttpResponse:
     token = request.GET.get("next") or None
     size = _page_size(request.GET.get("size"))
     with_tags = request.GET.get("tags") == "1"
-    page = current.sqs.list_queues(prefix, max_results=size, next_token=token)
+    search = request.GET.get("search", "").strip()[:80]
+    if request.GET.get("refresh") == "1":
+        # The Refresh button: rebuild the index now, then back to the bookmarkable URL.
+        queue_index.build(current.profile, region)
+        query = request.GET.copy()
+        del query["refresh"]
+        return redirect(f"{request.path}?{query.urlencode()}")
+    matches = 0
+    if search:
+        # Names containing the term, across every queue of the account: from the queue index.
+        index = queue_index.for_search(current.profile, region)
+        found = [u for u in index.search(search) if queue_name_from_url(u).startswith(prefix)]
+        matches, token = len(found), None
+        page = QueuePage(tuple(found[:size]), None)
+    else:
+        page = current.sqs.list_queues(prefix, max_results=size, next_token=token)
+        index = queue_index.current(current.profile, region)
+        # An account larger than a page gets its index ready for the first search.
+        if page.next_token and (index is None or index.stale):
+            queue_index.refresh_in_background(current.profile, region)
     urls = tuple(sorted(page.urls, key=queue_name_from_url))
     links = detail_links(profile, region)
     chunks = []
@@ -163,6 +182,9 @@ def queue_list(request: HttpRequest, profile: str, region: str) -> HttpResponse:
     context = {
         **links,
         "prefix": prefix,
+        "search": search,
+        "index": index,
+        "matches": matches,
         "size": size,
         "page_sizes": PAGE_SIZES,
         "with_tags": with_tags,

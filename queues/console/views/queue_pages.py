@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import replace
 from datetime import timedelta
 
 from django.contrib import messages
@@ -131,8 +130,8 @@ def queue_create(request: HttpRequest, profile: str, region: str) -> HttpRespons
 @require_permission(BROWSE)
 def queue_detail(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     current = workspace.enter(request, profile, region)
-    found = workspace.queue_or_404(current, queue)
-    details = current.sqs.queue_details(found.url)
+    # Attributes, tags and dead-letter sources in one round trip (the URL is remembered).
+    found, details = workspace.queue_or_404(current, queue, with_details=True)
     context = {
         **detail_links(profile, region),
         "queue": found,
@@ -170,11 +169,10 @@ def queue_counts(request: HttpRequest, profile: str, region: str, queue: str) ->
 @require_permission(OPERATE)
 def queue_edit(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     current = workspace.enter(request, profile, region, operate="edit_queue")
-    found = workspace.queue_or_404(current, queue)
-    # Tags that cannot be read start empty: saving then only adds tags, never removes any.
-    with contextlib.suppress(SqsError):
-        found = replace(found, tags=current.sqs.list_queue_tags(found.url))
-    same_type = [n for n in _dead_letter_choices(current) if n.endswith(".fifo") == found.is_fifo]
+    # Attributes, tags and the dead-letter suggestions in one round trip. Tags that cannot be
+    # read start empty: saving then only adds tags, never removes any.
+    found, names = workspace.queue_or_404(current, queue, for_edit=True)
+    same_type = [n for n in names or () if n.endswith(".fifo") == found.is_fifo]
     form = QueueForm(request.POST or None, queue=found, queue_names=same_type)
     context = {
         "form": form,
