@@ -50,6 +50,10 @@ ACCESS: dict[str, dict[str, Rule]] = {
     "console:queue-rows": {"GET": Rule(BROWSE, 400), "POST": Rule(NOT_ALLOWED)},
     "console:queue-detail": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
     "console:queue-counts": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    "console:queue-monitoring": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    "console:queue-monitoring-live": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    # Estate health: Viewers see it and may refresh the shared snapshot (then back to the page).
+    "console:estate": {"GET": Rule(BROWSE), "POST": Rule(BROWSE, 302)},
     "console:queue-name-check": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
     "console:dead-letter-options": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
     # An empty POST to a queue form (purge and delete need the typed name) is a 400 that
