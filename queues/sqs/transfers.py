@@ -161,7 +161,7 @@ class TransferOperations(MessageOperations):
                 if not (m.message_id in outcomes and outcomes[m.message_id].deleted)
                 for h in selected.handles_of(m)
             ]
-            self._release(source_url, release, quiet=True)
+            self.release(source_url, release, quiet=True)
         return Transfer(
             move=move,
             target=target.name,
@@ -205,7 +205,7 @@ class TransferOperations(MessageOperations):
     def find_message(self, url: str, message_id: str, *, lease: int = 30) -> Message | None:
         """The message with this ID, received again and released at once (a peek of one)."""
         selected = self.receive_selected(url, [message_id], lease=lease)
-        self._release(
+        self.release(
             url, [*selected.others, *(m.receipt_handle for m in selected.found)], quiet=True
         )
         return selected.found[0] if selected.found else None
