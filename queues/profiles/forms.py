@@ -79,11 +79,13 @@ def _pem_input(rows: int = 6) -> forms.Textarea:
 
 class GroupChoiceField(forms.ModelMultipleChoiceField):
     """Groups by primary key; a value that cannot be one (a word, a number past the database's
-    integer range) is an invalid choice, not a database error."""
+    integer range, which PostgreSQL refuses and SQLite overflows on) is an invalid choice, not a
+    database error."""
 
     def _check_values(self, value):
         for pk in value:
-            if not str(pk).isdigit() or len(str(pk)) > 18:
+            # auth.Group's key is a 32-bit integer on every database Django supports.
+            if not str(pk).isdigit() or len(str(pk)) > 10 or int(pk) > 2_147_483_647:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

@@ -566,3 +566,12 @@ def test_a_duplicate_is_open_to_the_same_groups(admin, profile):
     copy = AwsProfile.objects.get(name=f"{profile.name} (copy)")
     assert {g.name for g in copy.viewer_groups.all()} == {"Operators", "Viewers"}
     assert not copy.operator_groups.exists()
+
+
+@pytest.mark.parametrize("group", ["3000000000", "9" * 30, "viewers"])
+def test_a_group_that_cannot_exist_is_an_invalid_choice_not_a_server_error(db, admin, group):
+    # Past a 32-bit key PostgreSQL refuses the lookup and SQLite overflows: neither may be a 500.
+    response = admin.post(reverse("profiles:create"), _static(viewer_groups=[group]))
+    assert response.status_code == 200
+    assert "is not a valid value" in " ".join(_errors(response, "viewer_groups"))
+    assert not AwsProfile.objects.filter(name="Staging").exists()
