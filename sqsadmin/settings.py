@@ -244,6 +244,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = "queues.accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = "queues.accounts.lockout.cool_off"
 AXES_CLIENT_IP_CALLABLE = "queues.accounts.lockout.client_ip"
+AXES_USERNAME_CALLABLE = "queues.accounts.lockout.username"
 AXES_WHITELIST_CALLABLE = "queues.accounts.lockout.not_a_password_attempt"
 AXES_LOCKOUT_CALLABLE = "queues.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True

@@ -72,6 +72,13 @@ def client_ip(request: HttpRequest) -> str:
     return remote
 
 
+def username(request: HttpRequest, credentials: dict | None) -> str:
+    """The username a failure is counted under, cut to the longest a username can be: a
+    sign-in form may post far more than axes' column holds (PostgreSQL refuses it)."""
+    typed = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(typed)[:150]
+
+
 def not_a_password_attempt(request: HttpRequest, credentials: dict | None) -> bool:
     """Axes' whitelist hook: only attempts that carry a password are counted or refused.
 

@@ -116,12 +116,20 @@ def _build_quietly(profile, region: str, lock: str) -> None:
         logger.exception("queue index of %s in %s failed", profile.slug, region)
     finally:
         cache.delete(lock)
-        connections.close_all()  # a database cache opens a connection in this thread
+
+
+def _in_thread(target, *args) -> None:
+    try:
+        target(*args)
+    finally:
+        connections.close_all()  # a database cache opened a connection in this thread
 
 
 def _start(target, *args) -> None:
     """Run a background build (tests replace this to run it in place)."""
-    threading.Thread(target=target, args=args, daemon=True, name="queue-index").start()
+    threading.Thread(
+        target=_in_thread, args=(target, *args), daemon=True, name="queue-index"
+    ).start()
 
 
 def refresh_in_background(profile, region: str) -> bool:
