@@ -1,5 +1,6 @@
 """The look: every page fits a phone's width, follows the system's dark scheme or the operator's
-choice, and keeps its text readable (WCAG AA contrast, checked with axe-core) in both schemes."""
+choice, and keeps its text readable (WCAG AA contrast, checked with axe-core) in both schemes.
+Without JavaScript, everything an operator reads is still there."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from queues.models import AuditEvent
+from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -168,3 +170,53 @@ def test_text_keeps_aa_contrast_in_both_schemes(
         if found:
             problems[name] = found
     assert problems == {}
+
+
+@pytest.fixture
+def no_script_page(browser, live_server, admin_user):
+    """A signed-in page in a browser with JavaScript turned off, at a phone's width."""
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(admin_user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    yield page
+    context.close()
+
+
+def test_without_javascript_show_counts_lists_the_pages_counts(
+    no_script_page, seeded, raw_sqs, live_server
+):
+    page = no_script_page
+    expected = {}
+    for name in ("orders", "orders-dlq", "payments.fifo"):
+        url = raw_sqs.get_queue_url(QueueName=name)["QueueUrl"]
+        attributes = raw_sqs.get_queue_attributes(
+            QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
+        )["Attributes"]
+        expected[name] = attributes["ApproximateNumberOfMessages"]
+    assert int(expected["orders"]) > 0
+    page.goto(f"{live_server.url}{WORKSPACE}/queues/?size=50")
+    orders = page.locator("tr[data-queue=orders]")
+    assert "loading" in orders.inner_text()
+    page.get_by_role("link", name="Show counts").click()
+    page.wait_for_load_state()
+    for name, available in expected.items():
+        cells = page.locator(f"tr[data-queue='{name}'] td").all_inner_texts()
+        assert cells[2] == available, (name, cells)
+    assert "loading" not in page.locator("#queue-table").inner_text()
+    # The page size chosen before is kept, and the link is gone once the counts are there.
+    assert "size=50" in page.url
+    assert page.get_by_role("link", name="Show counts").count() == 0
+
+
+def test_without_javascript_the_menu_still_opens(no_script_page, seeded):
+    page = no_script_page
+    audit_link = page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit")
+    assert not audit_link.is_visible()
+    page.get_by_text("Menu", exact=True).click()
+    audit_link.click()
+    page.wait_for_url("**/audit/")
+    assert page.get_by_role("heading", name="Audit").is_visible()

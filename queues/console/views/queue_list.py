@@ -27,6 +27,9 @@ COUNT_CONCURRENCY = 5
 CHUNK_SIZE = 50
 CHUNK_CHARS = 2500
 PAGE_SIZES = (50, 100, 250, 500, 1000)
+# "Show counts" (the list without JavaScript) reads the whole page's counts in one request: more
+# calls at once than a chunk, still below the client's connection pool.
+NO_SCRIPT_CONCURRENCY = 10
 DEFAULT_PAGE_SIZE = 1000
 
 _signer = signing.Signer(salt="sqsadmin.queue-rows")
@@ -135,20 +138,56 @@ def detail_links(profile: str, region: str) -> dict:
     }
 
 
+def loaded_rows(
+    sqs, urls: list[str], with_tags: bool, max_workers: int = COUNT_CONCURRENCY
+) -> list[Row]:
+    """The rows of `urls` with their counts: a queue that cannot be read says why."""
+    rows = []
+    for url, result in zip(
+        urls,
+        sqs.get_queue_rows(urls, max_workers=max_workers, with_tags=with_tags),
+        strict=True,
+    ):
+        if isinstance(result, Queue):
+            rows.append(Row.loaded(result))
+        else:
+            rows.append(
+                replace(
+                    Row.placeholder(url),
+                    error=str(result),
+                    missing=isinstance(result, QueueNotFound),
+                )
+            )
+    return rows
+
+
 @require_GET
 @require_permission(BROWSE)
 def queue_list(request: HttpRequest, profile: str, region: str) -> HttpResponse:
-    """Names, types and links from ListQueues alone: no per-queue call before the first byte."""
+    """Names, types and links from ListQueues alone: no per-queue call before the first byte.
+    With `counts=1` (the "Show counts" link for browsers without JavaScript) the page's rows are
+    rendered with their counts, read here instead of by the chunk requests."""
     current = workspace.enter(request, profile, region)
     prefix = request.GET.get("prefix", "").strip()
     token = request.GET.get("next") or None
     size = _page_size(request.GET.get("size"))
     with_tags = request.GET.get("tags") == "1"
+    with_counts = request.GET.get("counts") == "1"
     page = current.sqs.list_queues(prefix, max_results=size, next_token=token)
     urls = tuple(sorted(page.urls, key=queue_name_from_url))
     links = detail_links(profile, region)
     chunks = []
+    # Bounded to this page: at most `size` queues, whatever the region holds.
+    counted = (
+        iter(loaded_rows(current.sqs, list(urls), with_tags, NO_SCRIPT_CONCURRENCY))
+        if with_counts
+        else None
+    )
     for chunk in _chunked(urls):
+        if counted is not None:
+            rows = [next(counted) for _ in chunk]
+            chunks.append(Chunk(rows=rows, query=_chunk_query(chunk, with_tags), loaded=True))
+            continue
         rows = [Row.placeholder(url) for url in chunk]
         chunks.append(
             Chunk(
@@ -158,8 +197,12 @@ def queue_list(request: HttpRequest, profile: str, region: str) -> HttpResponse:
                 placeholders=placeholder_rows(rows, links["detail_prefix"], with_tags),
             )
         )
+    counts_query = request.GET.copy()
+    counts_query["counts"] = "1"
     context = {
         **links,
+        "with_counts": with_counts,
+        "counts_url": f"{request.path}?{counts_query.urlencode()}",
         "prefix": prefix,
         "size": size,
         "page_sizes": PAGE_SIZES,
@@ -191,22 +234,7 @@ def queue_rows(request: HttpRequest, profile: str, region: str) -> HttpResponse:
         return HttpResponse("This chunk names no queue; reload the page.", status=400)
     with_tags = request.GET.get("tags") == "1"
     urls = [base + name for name in names]
-    rows = []
-    for url, result in zip(
-        urls,
-        current.sqs.get_queue_rows(urls, max_workers=COUNT_CONCURRENCY, with_tags=with_tags),
-        strict=True,
-    ):
-        if isinstance(result, Queue):
-            rows.append(Row.loaded(result))
-        else:
-            rows.append(
-                replace(
-                    Row.placeholder(url),
-                    error=str(result),
-                    missing=isinstance(result, QueueNotFound),
-                )
-            )
+    rows = loaded_rows(current.sqs, urls, with_tags)
     context = {
         **detail_links(profile, region),
         "with_tags": with_tags,
