@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ..accounts.roles import BROWSE, require_permission
+from .display import describe
 from .forms import AuditFilterForm
 from .models import AuditEvent
 
@@ -62,7 +63,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     if not sees_all:
         events = events.filter(user=request.user)
     actions = sorted(set(events.values_list("action", flat=True).distinct()))
-    form = AuditFilterForm(request.GET or None, actions=actions)
+    profiles = sorted(set(events.exclude(profile_name="").values_list("profile_name", flat=True)))
+    form = AuditFilterForm(request.GET or None, actions=actions, profiles=profiles)
     if form.is_bound and form.is_valid():
         events = form.filter(events)
     elif form.is_bound:
@@ -72,6 +74,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="sqsadmin-audit.csv"'
         return response
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for event in page.object_list:
+        event.details = describe(event.parameters)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "sees_all": sees_all, "query": query.urlencode()}
