@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from queues.models import AuditEvent
 from tests.conftest import PASSWORD
@@ -30,7 +31,7 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
 @pytest.fixture
 def audit_trail(seeded, admin_user):
-    """Audit rows with the long values that used to push the page sideways."""
+    """Audit rows with the long values that used to push the page sideways; the demo profile."""
     AuditEvent.objects.create(
         user=admin_user,
         username=admin_user.username,
@@ -57,6 +58,7 @@ def audit_trail(seeded, admin_user):
         parameters={"attributes": {"VisibilityTimeout": "45", "DelaySeconds": "5"}},
         outcome=AuditEvent.Outcome.SUCCESS,
     )
+    return seeded
 
 
 def _background_luminance(page) -> float:
@@ -84,6 +86,14 @@ def test_no_page_scrolls_sideways_on_a_phone(page, login, admin_user, audit_trai
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             too_wide[name] = width
+    # Polled messages, one opened: the widest table an operator meets.
+    page.goto(f"{live_server.url}{PAGES['messages']}")
+    page.get_by_role("button", name="Poll for messages").click()
+    page.locator(".message-details summary").first.click()
+    expect(page.locator(".message-full").first).to_be_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > PHONE["width"]:
+        too_wide["polled messages"] = width
     assert too_wide == {}
 
 
@@ -169,6 +179,14 @@ def test_text_keeps_aa_contrast_in_both_schemes(
         found = _axe_problems(page)
         if found:
             problems[name] = found
+    # A production workspace paints its band in the danger colour: still readable.
+    audit_trail.is_production = True
+    audit_trail.save()
+    page.goto(f"{live_server.url}{PAGES['list']}")
+    expect(page.locator("#workspace")).to_contain_text("PRODUCTION")
+    page.wait_for_load_state("networkidle")
+    if found := _axe_problems(page):
+        problems["list, production"] = found
     assert problems == {}
 
 
