@@ -238,3 +238,25 @@ def test_without_javascript_the_menu_still_opens(no_script_page, seeded):
     audit_link.click()
     page.wait_for_url("**/audit/")
     assert page.get_by_role("heading", name="Audit").is_visible()
+
+
+def test_without_javascript_counts_follow_the_pages(
+    no_script_page, sqs_endpoint, raw_sqs, live_server
+):
+    from queues.console import demo
+
+    demo.ensure_profile(sqs_endpoint)
+    for i in range(51):
+        raw_sqs.create_queue(QueueName=f"bulk-{i:02d}")
+    page = no_script_page
+    page.goto(f"{live_server.url}{WORKSPACE}/queues/?size=50")
+    page.get_by_role("link", name="Show counts").click()
+    rows = page.locator("#queue-table tr[data-queue]")
+    expect(rows).to_have_count(50)
+    assert all(
+        text.strip() == "0"
+        for text in page.locator("tr[data-queue] td:nth-child(3)").all_inner_texts()
+    )
+    page.get_by_role("link", name="Next page").click()
+    expect(rows).to_have_count(1)
+    assert page.locator("tr[data-queue='bulk-50'] td").nth(2).inner_text() == "0"
