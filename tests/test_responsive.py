@@ -61,6 +61,13 @@ def audit_trail(seeded, admin_user):
     return seeded
 
 
+def visit(page, url: str) -> None:
+    """Open `url` and wait for its background requests (the list's counts) to end: the live
+    server must be idle when the test's database is flushed."""
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+
+
 def _background_luminance(page) -> float:
     """The relative luminance (0 black, 1 white) of the page's background."""
     rgb = page.evaluate(
@@ -81,8 +88,7 @@ def test_no_page_scrolls_sideways_on_a_phone(page, login, admin_user, audit_trai
     login(admin_user)
     too_wide = {}
     for name, path in PAGES.items():
-        page.goto(f"{live_server.url}{path}")
-        page.wait_for_load_state("networkidle")
+        visit(page, f"{live_server.url}{path}")
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             too_wide[name] = width
@@ -91,6 +97,7 @@ def test_no_page_scrolls_sideways_on_a_phone(page, login, admin_user, audit_trai
     page.get_by_role("button", name="Poll for messages").click()
     page.locator(".message-details summary").first.click()
     expect(page.locator(".message-full").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
     width = page.evaluate("document.documentElement.scrollWidth")
     if width > PHONE["width"]:
         too_wide["polled messages"] = width
@@ -100,7 +107,7 @@ def test_no_page_scrolls_sideways_on_a_phone(page, login, admin_user, audit_trai
 def test_on_a_phone_the_header_folds_into_a_menu(page, login, admin_user, seeded, live_server):
     page.set_viewport_size(PHONE)
     login(admin_user)
-    page.goto(f"{live_server.url}{PAGES['list']}")
+    visit(page, f"{live_server.url}{PAGES['list']}")
     audit_link = page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit")
     assert not audit_link.is_visible()
     page.get_by_text("Menu", exact=True).click()
@@ -111,7 +118,7 @@ def test_on_a_phone_the_header_folds_into_a_menu(page, login, admin_user, seeded
 def test_on_a_wide_screen_the_menu_is_laid_out_flat(page, login, admin_user, seeded, live_server):
     page.set_viewport_size({"width": 1280, "height": 800})
     login(admin_user)
-    page.goto(f"{live_server.url}{PAGES['list']}")
+    visit(page, f"{live_server.url}{PAGES['list']}")
     assert not page.get_by_text("Menu", exact=True).is_visible()
     nav = page.get_by_role("navigation", name="Main")
     assert nav.get_by_role("link", name="Audit").is_visible()
@@ -124,7 +131,7 @@ def test_the_page_follows_the_systems_colour_scheme(
 ):
     page.emulate_media(color_scheme=scheme)
     login(admin_user)
-    page.goto(f"{live_server.url}{PAGES['list']}")
+    visit(page, f"{live_server.url}{PAGES['list']}")
     luminance = _background_luminance(page)
     if scheme == "dark":
         assert luminance < 0.05
@@ -135,17 +142,19 @@ def test_the_page_follows_the_systems_colour_scheme(
 def test_the_chosen_theme_survives_a_reload(page, login, admin_user, seeded, live_server):
     page.emulate_media(color_scheme="light")
     login(admin_user)
-    page.goto(f"{live_server.url}{PAGES['list']}")
+    visit(page, f"{live_server.url}{PAGES['list']}")
     page.get_by_role("button", name="Dark").click()
     assert _background_luminance(page) < 0.05
     page.reload()
+    page.wait_for_load_state("networkidle")
     assert _background_luminance(page) < 0.05
     assert page.get_by_role("button", name="Dark").get_attribute("aria-pressed") == "true"
     # Another page remembers it too; "System" goes back to following the system.
-    page.goto(f"{live_server.url}/audit/")
+    visit(page, f"{live_server.url}/audit/")
     assert _background_luminance(page) < 0.05
     page.get_by_role("button", name="System").click()
     page.reload()
+    page.wait_for_load_state("networkidle")
     assert _background_luminance(page) > 0.8
     assert page.get_by_role("button", name="System").get_attribute("aria-pressed") == "true"
 
@@ -174,8 +183,7 @@ def test_text_keeps_aa_contrast_in_both_schemes(
     login(admin_user)
     problems = {}
     for name, path in PAGES.items():
-        page.goto(f"{live_server.url}{path}")
-        page.wait_for_load_state("networkidle")
+        visit(page, f"{live_server.url}{path}")
         found = _axe_problems(page)
         if found:
             problems[name] = found
