@@ -11,6 +11,9 @@ WORKERS ?= 2
 # Threads per worker: SQS calls wait on the network; more threads cost RSS (about 12 MB each
 # under load) without more throughput.
 THREADS ?= 4
+# The SQS server `make bench` runs against: moto (its server, in a process of its own) or
+# localstack (LocalStack's SQS via scripts/with-localstack, stopped by its PID afterwards).
+SQS     ?= moto
 
 help:
 	@echo "make run    - embedded SQS with demo queues + the dashboard on http://127.0.0.1:8000/"
@@ -18,7 +21,7 @@ help:
 	@echo "make test-postgres - the suite again against a throwaway PostgreSQL on 127.0.0.1"
 	@echo "make test-localstack - the suite again against LocalStack's SQS on 127.0.0.1 (own venv)"
 	@echo "make serve  - production serving: gunicorn + whitenoise on $(BIND), DEBUG off"
-	@echo "make bench  - the dashboard against raw boto3 on a local SQS server (BENCH=name runs one)"
+	@echo "make bench  - the dashboard against raw boto3 on a local SQS server (BENCH=name runs one, SQS=localstack)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make fmt    - ruff format and fix"
 	@echo "make lock   - refresh requirements.lock from the current virtual environment"
@@ -47,6 +50,7 @@ run: $(STAMP) .env
 # over plain HTTP on 127.0.0.1.
 serve: $(STAMP) .env
 	DEBUG=false $(PY) manage.py migrate --noinput
+	DEBUG=false $(PY) manage.py check --deploy --fail-level ERROR
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=false MALLOC_ARENA_MAX=2 $(VENV)/bin/gunicorn sqsadmin.wsgi --bind $(BIND) \
 		--workers $(WORKERS) --threads $(THREADS) --timeout 60 --access-logfile - \
@@ -67,17 +71,25 @@ chromium:
 wrk:
 	$(call apt_install,wrk,wrk)
 
-test: $(STAMP) .env chromium
+# The OpenID Connect provider the single sign-on tests sign in at (tests/oidc, from npm).
+OIDC_TEST := tests/oidc
+OIDC_STAMP := $(OIDC_TEST)/node_modules/.package-lock.json
+$(OIDC_STAMP): $(OIDC_TEST)/package.json $(OIDC_TEST)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: the SSO tests need Node.js 20+ and npm"; exit 1; }
+	npm ci --prefix $(OIDC_TEST) --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: $(STAMP) .env chromium $(OIDC_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) .env wrk
-	$(PY) -m bench $(BENCH)
+	SQS=$(SQS) $(PY) -m bench $(BENCH)
 
-test-postgres: $(STAMP) .env chromium
+test-postgres: $(STAMP) .env chromium $(OIDC_STAMP)
 	scripts/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
 
 # The same suite against a second SQS implementation, so moto's quirks cannot pass for AWS's.
-test-localstack: $(STAMP) .env chromium
+test-localstack: $(STAMP) .env chromium $(OIDC_STAMP)
 	scripts/with-localstack $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -92,4 +104,4 @@ lock:
 	$(PY) -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^-e ' > requirements.lock
 
 clean:
-	rm -rf $(VENV) .venv-localstack .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-localstack .pytest_cache .ruff_cache $(OIDC_TEST)/node_modules

@@ -1,7 +1,9 @@
 """What every benchmark needs, started once per run.
 
 - an SQS server on 127.0.0.1: moto's server in a process of its own, so that neither the
-  dashboard nor the boto3 floor shares its interpreter lock with the server,
+  dashboard nor the boto3 floor shares its interpreter lock with the server; or, with
+  SQS=localstack, LocalStack's SQS, started by scripts/with-localstack around the whole run
+  (bench/__main__.py re-runs itself under it) and stopped by it afterwards,
 - the dashboard served over real HTTP by a threaded WSGI server with DEBUG off, on a scratch
   SQLite database, with a signed-in `requests` session,
 - a plain boto3 client against the same SQS server: the floor every figure is compared with.
@@ -20,6 +22,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +31,9 @@ import boto3
 import requests
 
 REGION = "us-east-1"
+# Which SQS server the benchmarks run against: "moto" (default) or "localstack".
+SQS = os.environ.get("SQS", "moto") or "moto"
+LOCALSTACK_URL = os.environ.get("SQSADMIN_TEST_SQS_URL", "").rstrip("/")
 USERNAME, PASSWORD = "bench-admin", "bench-password-not-secret"
 
 
@@ -80,14 +86,20 @@ class Bench:
         call_command("migrate", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         self._processes = contextlib.ExitStack()
-        port = free_port()
-        self.sqs_endpoint = f"http://127.0.0.1:{port}"
-        self._processes.enter_context(
-            server_process(
-                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                f"{self.sqs_endpoint}/moto-api/",
+        self.sqs_name = SQS
+        if SQS == "localstack":
+            if not LOCALSTACK_URL:
+                raise SystemExit("SQS=localstack: run under scripts/with-localstack (make does)")
+            self.sqs_endpoint = LOCALSTACK_URL
+        else:
+            port = free_port()
+            self.sqs_endpoint = f"http://127.0.0.1:{port}"
+            self._processes.enter_context(
+                server_process(
+                    [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                    f"{self.sqs_endpoint}/moto-api/",
+                )
             )
-        )
         self.profile = AwsProfile.objects.create(
             name="Bench",
             slug="bench",
@@ -138,7 +150,25 @@ class Bench:
         return f"{self.base_url}{path}"
 
     def reset_sqs(self) -> None:
+        if self.sqs_name == "localstack":
+            # No reset endpoint: delete every queue (in parallel: there may be 10,000).
+            self.delete_queues(self.list_all_queue_urls())
+            return
         requests.post(f"{self.sqs_endpoint}/moto-api/reset", timeout=30).raise_for_status()
+
+    def list_all_queue_urls(self, prefix: str = "") -> list[str]:
+        pages = self.raw_sqs.get_paginator("list_queues").paginate(
+            QueueNamePrefix=prefix, PaginationConfig={"PageSize": 1000}
+        )
+        return [url for page in pages for url in page.get("QueueUrls", [])]
+
+    def create_queues(self, names: list[str], workers: int = 32) -> None:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda name: self.raw_sqs.create_queue(QueueName=name), names))
+
+    def delete_queues(self, urls: list[str], workers: int = 32) -> None:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda url: self.raw_sqs.delete_queue(QueueUrl=url), urls))
 
     def close(self) -> None:
         self._web.shutdown()
@@ -166,7 +196,9 @@ def server_process(args: list[str], ready_url: str, env: dict | None = None) -> 
             try:
                 requests.get(ready_url, timeout=2)
                 break
-            except (requests.ConnectionError, requests.Timeout):  # a worker still loading
+            # A server can accept before it can answer (gunicorn binds, then its workers import
+            # Django): on a busy 2-core machine the first request may time out. Not ready yet.
+            except (requests.ConnectionError, requests.Timeout):
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"{args[0]} did not answer on {ready_url}") from None
                 time.sleep(0.2)

@@ -8,4 +8,5 @@ class QueuesConfig(AppConfig):
     verbose_name = "SQS queues"
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401
         from .accounts import signals  # noqa: F401

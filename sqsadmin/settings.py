@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import ipaddress
 import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -100,7 +101,8 @@ if not ALLOWED_HOSTS and not DEBUG:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, opened to the Admins group (queues/accounts/admin_site.py).
+    "queues.accounts.admin_site.SqsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -109,6 +111,7 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "queues",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +128,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the login page saying so.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sqsadmin.urls"
@@ -151,6 +156,20 @@ TEMPLATES = [
 FORM_RENDERER = "queues.console.forms.FormRenderer"
 
 DATABASES = {"default": _database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Keep each thread's connection between requests (a new PostgreSQL connection per page costs
+# milliseconds), checked before reuse so a restarted database is not an error page.
+DATABASES["default"].setdefault("CONN_MAX_AGE", _int("CONN_MAX_AGE", 60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Write-ahead logging: readers never wait for the audit trail's writes, and a commit does
+    # not wait for a disk flush (NORMAL is still safe against corruption in WAL mode).
+    options.setdefault("init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+    # Several workers (make serve): a write transaction takes the lock when it begins and waits
+    # for it, instead of failing with "database is locked" when two try to upgrade at once
+    # (concurrent sign-in failures all write their count).
+    options.setdefault("transaction_mode", "IMMEDIATE")
+    options.setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -189,14 +208,96 @@ STORAGES = {
     },
 }
 
-# Login throttling and other short-lived counters. One process: local memory is enough; several
-# workers or hosts should share one cache (e.g. CACHE_URL=dbcache://sqsadmin_cache, or Redis).
+# Short-lived counters and caches. One process: local memory is enough; several workers or hosts
+# may share one (e.g. CACHE_URL=dbcache://sqsadmin_cache, or Redis). Sign-in lockout does not
+# depend on it: django-axes keeps its counts in the database.
 try:
     CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 except Exception as exc:  # django-environ raises several types for a bad URL
     raise ImproperlyConfigured(f"CACHE_URL is malformed: {exc}") from None
+
+# --- Sign-in lockout (django-axes, counts in the database so every worker and host sees them) ---
+# One account from one address is refused after LOGIN_MAX_FAILURES failures; one address is
+# refused for every account after LOGIN_MAX_FAILURES_PER_ADDRESS failures across accounts, so a
+# sprayer of made-up usernames stops without locking anyone else out. Both last
+# LOGIN_LOCKOUT_SECONDS after the last failure. The client address is REMOTE_ADDR, or the
+# X-Forwarded-For entry added by the nearest proxy listed in TRUSTED_PROXIES.
 LOGIN_MAX_FAILURES = _int("LOGIN_MAX_FAILURES", 5)
+LOGIN_MAX_FAILURES_PER_ADDRESS = _int("LOGIN_MAX_FAILURES_PER_ADDRESS", 100)
 LOGIN_LOCKOUT_SECONDS = _int("LOGIN_LOCKOUT_SECONDS", 900)
+for _name in ("LOGIN_MAX_FAILURES", "LOGIN_MAX_FAILURES_PER_ADDRESS", "LOGIN_LOCKOUT_SECONDS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1")
+_trusted = env.list("TRUSTED_PROXIES", default=[])
+try:
+    TRUSTED_PROXIES = [ipaddress.ip_network(entry.strip(), strict=False) for entry in _trusted]
+except ValueError:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXIES must be comma-separated IP addresses or networks, "
+        f"not {','.join(_trusted)!r}"
+    ) from None
+AXES_HANDLER = "queues.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = "queues.accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "queues.accounts.lockout.cool_off"
+AXES_CLIENT_IP_CALLABLE = "queues.accounts.lockout.client_ip"
+AXES_WHITELIST_CALLABLE = "queues.accounts.lockout.not_a_password_attempt"
+AXES_LOCKOUT_CALLABLE = "queues.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are logged by sqsadmin.auth instead
+AXES_VERBOSE = False
+
+# --- Single sign-on (OpenID Connect, mozilla-django-oidc); off unless OIDC_CLIENT_ID is set ---
+# Endpoints come from the issuer's discovery document (fetched on first use, not at start-up)
+# unless all four are given. Local passwords stay for break-glass unless LOCAL_LOGIN=false.
+LOCAL_LOGIN = _bool("LOCAL_LOGIN", True)
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_JWKS_ENDPOINT", default="")
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="single sign-on")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGO", default="RS256")
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
+OIDC_USERNAME_CLAIM = env.str("OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_ADMIN_GROUPS = [g.strip() for g in env.list("OIDC_ADMIN_GROUPS", default=[]) if g.strip()]
+OIDC_OPERATOR_GROUPS = [
+    g.strip() for g in env.list("OIDC_OPERATOR_GROUPS", default=[]) if g.strip()
+]
+OIDC_VIEWER_GROUPS = [g.strip() for g in env.list("OIDC_VIEWER_GROUPS", default=[]) if g.strip()]
+OIDC_TIMEOUT = _int("OIDC_TIMEOUT", 10)
+OIDC_USE_PKCE = True
+OIDC_STORE_ACCESS_TOKEN = OIDC_STORE_ID_TOKEN = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=failed"
+SSO_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if SSO_ENABLED:
+    if not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured("OIDC_CLIENT_SECRET must be set when OIDC_CLIENT_ID is")
+    _endpoints = (
+        OIDC_OP_AUTHORIZATION_ENDPOINT,
+        OIDC_OP_TOKEN_ENDPOINT,
+        OIDC_OP_USER_ENDPOINT,
+        OIDC_OP_JWKS_ENDPOINT,
+    )
+    if not OIDC_ISSUER and not all(_endpoints):
+        raise ImproperlyConfigured(
+            "OIDC_ISSUER must be set when OIDC_CLIENT_ID is (or all four OIDC_*_ENDPOINT settings)"
+        )
+    for _url in (OIDC_ISSUER, *_endpoints):
+        if _url and urlsplit(_url).scheme not in {"http", "https"}:
+            raise ImproperlyConfigured(f"OIDC endpoints must be http(s) URLs, not {_url!r}")
+elif not LOCAL_LOGIN:
+    raise ImproperlyConfigured("LOCAL_LOGIN=false needs single sign-on (OIDC_CLIENT_ID) set up")
+AUTHENTICATION_BACKENDS = [
+    # First: refuses locked-out sign-ins before any password is checked.
+    "queues.accounts.lockout.LockoutBackend",
+    *(["queues.accounts.oidc.RoleMappingBackend"] if SSO_ENABLED else []),
+    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_LOGIN else []),
+]
 
 # Scripts and styles come from our own origin only; htmx gets the per-request nonce.
 SECURE_CSP = {
@@ -252,14 +353,41 @@ AWS_ENDPOINT_MAX_WAITING = _positive("AWS_ENDPOINT_MAX_WAITING", 2)
 AWS_ROLESANYWHERE_ENDPOINT = env.str("AWS_ROLESANYWHERE_ENDPOINT", default="")
 AWS_ROLESANYWHERE_CA_BUNDLE = env.str("AWS_ROLESANYWHERE_CA_BUNDLE", default="")
 
+# Endpoint URLs a profile may use besides AWS's (*.amazonaws.com, *.amazonaws.com.cn, *.api.aws)
+# and this machine's: host names or addresses, `*.example.com` for every host under example.com.
+PROFILE_ENDPOINT_HOSTS = env.list("PROFILE_ENDPOINT_HOSTS", default=[])
+
+# The audit records where each request came from: REMOTE_ADDR, or X-Forwarded-For when
+# REMOTE_ADDR is one of these proxies (addresses or networks, comma-separated).
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+# Long work streamed from a request (browse, bulk send, import): it holds a server thread, so it
+# ends after LONG_WORK_MAX_SECONDS, and at most LONG_WORK_MAX_STREAMS run at once per worker
+# process (keep it below the worker's threads).
+LONG_WORK_MAX_SECONDS = _positive("LONG_WORK_MAX_SECONDS", 300)
+LONG_WORK_MAX_STREAMS = _positive("LONG_WORK_MAX_STREAMS", 2)
+# Export and import move message bodies out of and into SQS; false hides both and refuses them.
+MESSAGE_EXPORT_ENABLED = _bool("MESSAGE_EXPORT_ENABLED", True)
+# The largest NDJSON file an import takes, in bytes and in lines.
+MESSAGE_IMPORT_MAX_BYTES = _positive("MESSAGE_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+MESSAGE_IMPORT_MAX_LINES = _positive("MESSAGE_IMPORT_MAX_LINES", 10_000)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # One JSON object a line, nothing around it, for a SIEM's collector.
+        "json_line": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "audit_json": {"class": "logging.StreamHandler", "formatter": "json_line"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "botocore": {"level": "WARNING"},
         "werkzeug": {"level": "WARNING"},
+        "sqsadmin.audit.json": {"handlers": ["audit_json"], "level": "INFO", "propagate": False},
     },
 }

@@ -190,7 +190,10 @@ def redrive_url(raw_sqs) -> str:
 
 @pytest.fixture
 def profile(db, sqs_endpoint: str) -> AwsProfile:
-    return AwsProfile.objects.create(
+    """A non-production profile on the moto server that Operators may operate and Viewers view,
+    as every profile was before per-profile access."""
+    sync_role_groups(Group, Permission)
+    created = AwsProfile.objects.create(
         name="Test moto",
         slug="test-moto",
         auth_mode=AuthMode.STATIC,
@@ -199,6 +202,8 @@ def profile(db, sqs_endpoint: str) -> AwsProfile:
         access_key_id="AKIATESTSQSADMIN1234",
         secret_access_key="test-secret-access-key-value",
     )
+    created.grant_default_access()
+    return created
 
 
 @pytest.fixture(autouse=True)

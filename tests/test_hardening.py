@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from django.db import DatabaseError
@@ -18,8 +19,12 @@ PRODUCTION = {
 }
 
 
-def test_the_deploy_check_is_clean_with_production_settings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+def test_the_deploy_check_is_clean_with_production_settings(tmp_path):
+    # A database of its own: a local db.sqlite3 made by `make run` holds the demo admin.
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, DATABASE_URL=database
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -93,3 +98,33 @@ def test_an_expired_session_under_htmx_sends_the_whole_page_to_login(client, db)
     assert response.status_code == 200
     assert response["HX-Redirect"].startswith("/accounts/login/?next=")
     assert "prefix%3Do" in response["HX-Redirect"]
+
+
+DEMO_ADMIN = (
+    "from django.contrib.auth.models import User; "
+    "User.objects.create_superuser('admin', password='sqsadmin-demo')"
+)
+NEW_PASSWORD = (
+    "from django.contrib.auth.models import User; u = User.objects.get(username='admin'); "
+    "u.set_password('a-long-passphrase-of-our-own'); u.save()"
+)
+
+
+def test_start_up_refuses_while_an_account_keeps_the_demo_password(tmp_path):
+    env = {
+        **PRODUCTION,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DEMO_ADMIN_PASSWORD": "sqsadmin-demo",
+    }
+    assert manage("migrate", "--noinput", **env).returncode == 0
+    assert manage("shell", "-c", DEMO_ADMIN, **env).returncode == 0
+    refused = manage("check", "--deploy", **env)
+    assert refused.returncode != 0
+    assert "'admin' still has the demo password" in refused.stderr
+    assert "./manage.py changepassword admin" in refused.stderr
+    # `make serve` checks after migrating, before gunicorn starts.
+    assert "check --deploy" in (Path(__file__).parent.parent / "Makefile").read_text()
+
+    assert manage("shell", "-c", NEW_PASSWORD, **env).returncode == 0
+    allowed = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert allowed.returncode == 0, allowed.stderr

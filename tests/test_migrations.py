@@ -46,6 +46,16 @@ def test_an_old_database_migrates_forward_with_its_data():
             "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
             ["Old prod", "old-prod", "static", "eu-west-1", True, "AKIAOLD0000000000000", token],
         )
+        cursor.execute(
+            "INSERT INTO queues_awsprofile (name, slug, auth_mode, region, endpoint_url, "
+            "is_production, access_key_id, secret_access_key, session_token, source_mode, "
+            "role_arn, role_session_name, duration_seconds, external_id, trust_anchor_arn, "
+            "rolesanywhere_profile_arn, certificate_pem, certificate_chain_pem, private_key_pem, "
+            "private_key_passphrase, version, created_at, updated_at) VALUES (%s, %s, %s, %s, "
+            "'', %s, '', '', '', '', '', '', 3600, '', '', '', '', '', '', '', 1, "
+            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+            ["Old dev", "old-dev", "default_chain", "eu-west-1", False],
+        )
         cursor.execute("SELECT id FROM queues_awsprofile WHERE slug = 'old-prod'")
         (profile_id,) = cursor.fetchone()
         cursor.execute(
@@ -69,5 +79,16 @@ def test_an_old_database_migrates_forward_with_its_data():
     event = AuditEvent.objects.get()
     assert (event.username, event.profile, event.action) == ("olga", profile, "purge_queue")
     assert event.parameters == {"messages_before": 40}
+    # Events from before the client address was recorded say nothing about it.
+    assert (event.client_address, event.user_agent) == (None, "")
     olga = User.objects.get(username="olga")
     assert olga.has_perm("queues.operate_queues") and not olga.has_perm("queues.change_awsprofile")
+    # Per-profile access keeps what everybody could do, except operating on production.
+    dev = AwsProfile.objects.get(slug="old-dev")
+    assert _names(dev.viewer_groups) == _names(profile.viewer_groups) == {"Operators", "Viewers"}
+    assert _names(dev.operator_groups) == {"Operators"}
+    assert _names(profile.operator_groups) == set()
+
+
+def _names(groups) -> set[str]:
+    return {group.name for group in groups.all()}

@@ -1,9 +1,14 @@
-"""The permission matrix: every URL, for every role, answers exactly what that role allows.
+"""The permission matrix: every URL, for every role and every kind of profile, answers exactly
+what that role and the profile's grants allow.
 
 ACCESS has a row for every URL pattern the project serves (a test fails when a new URL has no
 row). Each row says, per method, the permission needed and the status a user holding it gets.
 Anonymous users are sent to the login page; signed-in users without the permission get the 403
 page that names the role; GET-only views answer POST with 405 (and the reverse).
+
+The profile axis: a workspace URL (one naming a profile) of a profile none of the user's groups
+may view answers 404, as if it did not exist; an Operator URL of a profile the user may view but
+not operate on answers 403 naming the missing rights. Admins may use every profile.
 """
 
 from __future__ import annotations
@@ -11,9 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from queues.accounts.roles import BROWSE, MANAGE_PROFILES, OPERATE
+from queues.accounts.roles import BROWSE, MANAGE_PROFILES, OPERATE, OPERATORS, VIEWERS
 from tests.helpers import REGION
 
 PUBLIC = "public"  # no login needed
@@ -27,10 +33,13 @@ QUEUE = "matrix-queue"
 class Rule:
     needs: str  # a permission, PUBLIC, SIGNED_IN or NOT_ALLOWED
     status: int = 200  # what a user who may use it gets
+    # What that user gets when no non-production profile is open to them to land on.
+    without_landing: int | None = None
 
 
 ACCESS: dict[str, dict[str, Rule]] = {
-    "console:home": {"GET": Rule(BROWSE, 302), "POST": Rule(NOT_ALLOWED)},
+    # Home lands on a non-production profile; without one it lists the profiles to choose from.
+    "console:home": {"GET": Rule(BROWSE, 302, without_landing=200), "POST": Rule(NOT_ALLOWED)},
     "console:switch": {"GET": Rule(BROWSE, 302), "POST": Rule(NOT_ALLOWED)},
     "healthz": {"GET": Rule(PUBLIC), "POST": Rule(PUBLIC, 405)},
     "audit:log": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
@@ -57,7 +66,13 @@ ACCESS: dict[str, dict[str, Rule]] = {
     "console:messages-poll": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
     "console:messages-delete": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
     "console:messages-consume": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    "console:messages-decide": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
     "console:messages-export": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    "console:messages-browse": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    "console:messages-import": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    # A stream or Stop for work that is not running answers that it has ended.
+    "console:messages-stream": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
+    "console:messages-stream-stop": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
     # Credential profiles: admins only. An empty POST to a form redisplays it with its errors.
     "profiles:list": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(NOT_ALLOWED)},
     "profiles:create": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(MANAGE_PROFILES)},
@@ -100,16 +115,47 @@ def test_every_url_has_a_row_in_the_matrix():
     assert set(ACCESS) - served == set(), "these ACCESS rows name URLs that no longer exist"
 
 
-def expected_status(rule: Rule, role: str, method: str) -> int:
+@dataclass(frozen=True)
+class Grants:
+    """A kind of profile: production or not, and what its groups may do."""
+
+    production: bool
+    view: tuple[str, ...]  # groups that may view it
+    operate: tuple[str, ...]  # groups that may operate on it
+
+
+PROFILES = {
+    # What the migration gives an existing profile, and the form a new one.
+    "granted": Grants(False, view=(OPERATORS, VIEWERS), operate=(OPERATORS,)),
+    "not granted": Grants(False, view=(), operate=()),
+    # What the migration gives an existing production profile: view-only.
+    "production": Grants(True, view=(OPERATORS, VIEWERS), operate=()),
+    "production, operate granted": Grants(True, view=(VIEWERS,), operate=(OPERATORS,)),
+}
+GROUP_OF_ROLE = {"viewer": VIEWERS, "operator": OPERATORS}
+
+
+def _may(role: str, groups: tuple[str, ...]) -> bool:
+    return role == "admin" or GROUP_OF_ROLE.get(role) in groups
+
+
+def expected_status(rule: Rule, role: str, workspace_url: bool, grants: Grants) -> int:
     if rule.needs == PUBLIC:
         return rule.status
     if role == "anonymous":
         return 302  # to the login page
     if rule.needs == NOT_ALLOWED:
         return 405
-    if rule.needs == SIGNED_IN or rule.needs in PERMISSIONS_BY_ROLE[role]:
-        return rule.status
-    return 403
+    if rule.needs != SIGNED_IN and rule.needs not in PERMISSIONS_BY_ROLE[role]:
+        return 403  # the role is missing
+    may_view = _may(role, grants.view + grants.operate)
+    if workspace_url and not may_view:
+        return 404  # never reveal that the profile exists
+    if workspace_url and rule.needs == OPERATE and not _may(role, grants.operate):
+        return 403  # the profile's operate rights are missing
+    if rule.without_landing is not None and (grants.production or not may_view):
+        return rule.without_landing
+    return rule.status
 
 
 @pytest.fixture
@@ -125,7 +171,13 @@ def users(admin_user, operator_user, viewer_user, nobody_user):
 @pytest.fixture
 def url_for(profile, raw_sqs):
     raw_sqs.create_queue(QueueName=QUEUE)
-    values = {"profile": profile.slug, "region": REGION, "queue": QUEUE, "slug": profile.slug}
+    values = {
+        "profile": profile.slug,
+        "region": REGION,
+        "queue": QUEUE,
+        "slug": profile.slug,
+        "token": "no-such-work",
+    }
 
     def build(name: str) -> str:
         pattern = _pattern(name)
@@ -147,9 +199,20 @@ def _pattern(name: str) -> URLPattern:
     return next(p for p in resolver.url_patterns if getattr(p, "name", None) == short)
 
 
+def _granted(profile, grants: Grants) -> None:
+    profile.is_production = grants.production
+    profile.save()
+    profile.viewer_groups.set(Group.objects.filter(name__in=grants.view))
+    profile.operator_groups.set(Group.objects.filter(name__in=grants.operate))
+
+
+@pytest.mark.parametrize("kind", list(PROFILES))
 @pytest.mark.parametrize("name", list(ACCESS))
-def test_each_role_gets_exactly_what_it_may(client, users, url_for, name):
+def test_each_role_gets_exactly_what_it_may(client, users, url_for, profile, name, kind):
+    grants = PROFILES[kind]
+    _granted(profile, grants)
     url = url_for(name)
+    workspace_url = "profile" in _pattern(name).pattern.converters
     wrong = []
     for method, rule in ACCESS[name].items():
         for role in ROLES:
@@ -157,14 +220,18 @@ def test_each_role_gets_exactly_what_it_may(client, users, url_for, name):
             if role != "anonymous":
                 client.force_login(users[role])
             response = client.get(url) if method == "GET" else client.post(url, {})
-            expected = expected_status(rule, role, method)
+            expected = expected_status(rule, role, workspace_url, grants)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            content = body.decode().lower()
             if response.status_code != expected:
                 wrong.append(f"{method} {url} as {role}: {response.status_code}, not {expected}")
             elif expected == 302 and role == "anonymous" and rule.needs != PUBLIC:
                 if not response.url.startswith(reverse("accounts:login")):
                     wrong.append(f"{method} {url} as anonymous went to {response.url}")
-            elif expected == 403 and b"role" not in response.content.lower():
+            elif expected == 403 and "role" not in content:
                 wrong.append(f"{method} {url} as {role}: the 403 page does not name the role")
+            elif expected == 404 and profile.name.lower() in content:
+                wrong.append(f"{method} {url} as {role}: the 404 page names the profile")
     assert wrong == []
 
 

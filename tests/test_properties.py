@@ -18,6 +18,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from queues.console.forms.confirm import TypedConfirmationForm
 from queues.models import AuditEvent, AwsProfile
 from queues.profiles.forms import ProfileForm
 from tests.helpers import REGION
@@ -154,7 +155,7 @@ FORMS = [
     Form(
         "console:messages-consume",
         "operator",
-        ("count", "wait", "confirm"),
+        ("count", "wait", "lease"),
         {"wait": not_an_int_in(0, 20)},
     ),
     Form("console:messages-delete", "operator", ("selected", "only"), {"selected": junk}),
@@ -191,7 +192,9 @@ def _world(raw_sqs) -> tuple:
 
 
 def _shows_an_error(html: str) -> bool:
-    return 'role="alert"' in html or "errorlist" in html or 'class="error' in html
+    """An error message is on the page: a field's error list or an alert. (Classes that merely
+    start with "error", like the size counter's error-text, do not count.)"""
+    return bool(re.search(r'class="errorlist[" ]|class="error"|role="alert"', html))
 
 
 @pytest.fixture
@@ -207,6 +210,39 @@ def world(profile, raw_sqs, admin_user, operator_user):
 
 @pytest.mark.parametrize("form", FORMS, ids=lambda form: form.url_name)
 def test_junk_in_a_form_shows_an_error_and_changes_nothing(client, world, raw_sqs, form):
+    _junk_is_refused(client, world, raw_sqs, form)
+
+
+def _confirms_anything(monkeypatch):
+    monkeypatch.setattr(TypedConfirmationForm, "clean_confirm_name", lambda self: self.expected)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "break_it"),
+    [("console:queue-purge", _confirms_anything), ("profiles:delete", _confirms_anything)],
+)
+def test_the_property_catches_a_form_that_lets_junk_through(
+    client, world, raw_sqs, monkeypatch, url_name, break_it
+):
+    """The property can fail: with a form's check removed, junk gets through and it says so."""
+    break_it(monkeypatch)
+    form = next(f for f in FORMS if f.url_name == url_name)
+    with pytest.raises(AssertionError):
+        _junk_is_refused(client, world, raw_sqs, form)
+
+
+@pytest.mark.parametrize("view", ["messages", "queue-detail", "queue-create"])
+def test_a_page_without_errors_is_not_mistaken_for_one_with_errors(client, world, view):
+    client.force_login(world["operator"])
+    html = client.get(reverse(f"console:{view}", args=_args(view, world["profile"]))).content
+    assert not _shows_an_error(html.decode())
+
+
+def _args(view: str, profile) -> list[str]:
+    return [profile.slug, REGION] + ([] if view == "queue-create" else [QUEUE])
+
+
+def _junk_is_refused(client, world, raw_sqs, form) -> None:
     if form.role != "anonymous":
         client.force_login(world[form.role])
     url = _url(form, world["profile"])

@@ -33,6 +33,14 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
         ({"FERNET_KEYS": "too-short"}, "FERNET_KEYS"),
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"AWS_READ_TIMEOUT": "soon"}, "AWS_READ_TIMEOUT"),
+        ({"TRUSTED_PROXIES": "10.0.0.1,proxy.internal"}, "TRUSTED_PROXIES"),
+        ({"LOGIN_MAX_FAILURES_PER_ADDRESS": "0"}, "LOGIN_MAX_FAILURES_PER_ADDRESS"),
+        ({"LOCAL_LOGIN": "false"}, "LOCAL_LOGIN"),
+        (
+            {"OIDC_CLIENT_ID": "sqsadmin", "OIDC_ISSUER": "https://idp.example"},
+            "OIDC_CLIENT_SECRET",
+        ),
+        ({"OIDC_CLIENT_ID": "sqsadmin", "OIDC_CLIENT_SECRET": "s3cret"}, "OIDC_ISSUER"),
     ],
 )
 def test_a_bad_setting_stops_start_up_with_one_line_naming_it(env, named):
@@ -69,3 +77,32 @@ def test_a_production_install_does_not_pull_the_embedded_sqs():
 def test_good_settings_pass_the_system_check():
     result = manage("check")
     assert result.returncode == 0, result.stderr
+
+
+def test_the_oidc_client_secret_is_not_echoed():
+    result = manage(
+        "check", OIDC_CLIENT_ID="sqsadmin", OIDC_CLIENT_SECRET="hunter2-oidc", OIDC_ISSUER="ftp://x"
+    )
+    assert result.returncode != 0
+    assert "hunter2-oidc" not in result.stderr + result.stdout
+
+
+def test_sso_from_the_environment_adds_its_backend_and_routes():
+    probe = (
+        "from django.conf import settings; from django.urls import reverse; "
+        "print(settings.AUTHENTICATION_BACKENDS); print(reverse('accounts:oidc_start'))"
+    )
+    sso = {
+        "OIDC_CLIENT_ID": "sqsadmin",
+        "OIDC_CLIENT_SECRET": "s3cret",
+        "OIDC_ISSUER": "https://idp.example/realms/team/",
+    }
+    result = manage("shell", "-c", probe, **sso)
+    assert result.returncode == 0, result.stderr
+    backends, start = result.stdout.splitlines()[-2:]
+    assert "RoleMappingBackend" in backends and "ModelBackend" in backends
+    assert start == "/accounts/oidc/start/"
+    local_off = manage("shell", "-c", probe, **sso, LOCAL_LOGIN="false")
+    assert "ModelBackend" not in local_off.stdout.splitlines()[-2]
+    without = manage("shell", "-c", "from django.conf import settings; print(settings.SSO_ENABLED)")
+    assert without.stdout.splitlines()[-1] == "False"

@@ -30,6 +30,9 @@ class AuditEvent(models.Model):
     parameters = models.JSONField(default=dict, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     error = models.TextField(blank=True)
+    # Where a request came from (see recorder.client_address); blank outside a request.
+    client_address = models.GenericIPAddressField("client address", null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

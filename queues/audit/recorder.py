@@ -13,17 +13,23 @@ dropped as a guard.
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from ..sqs import PartlyApplied, SqsError
 from .models import AuditEvent
 
 logger = logging.getLogger("sqsadmin.audit")
+# The same events as one JSON object a line, for a SIEM to collect (its own handler in LOGGING).
+json_logger = logging.getLogger("sqsadmin.audit.json")
+MAX_USER_AGENT = 512
 
 _NEVER_RECORDED = {
     "body",
@@ -52,6 +58,54 @@ def _save(event: AuditEvent) -> None:
         event.outcome,
         f" error={event.error!r}" if event.error else "",
     )
+    json_logger.info(json.dumps(_as_json(event), sort_keys=True, default=str))
+
+
+def _as_json(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "time": event.created_at.isoformat(),
+        "user": event.username,
+        "profile": event.profile_name,
+        "region": event.region,
+        "queue": event.queue,
+        "action": event.action,
+        "outcome": event.outcome,
+        "error": event.error,
+        "parameters": event.parameters,
+        "client_address": event.client_address or "",
+        "user_agent": event.user_agent,
+    }
+
+
+def _trusted(address: str) -> bool:
+    """Whether `address` is one of TRUSTED_PROXIES (addresses or networks)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(
+        ip in ipaddress.ip_network(entry, strict=False) for entry in settings.TRUSTED_PROXIES
+    )
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """REMOTE_ADDR; behind a trusted proxy, the nearest X-Forwarded-For address that is not a
+    trusted proxy itself (anything further left could be made up by the client)."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    if remote is None or not _trusted(remote):
+        return _valid(remote)
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for address in reversed([a for a in forwarded if a]):
+        if not _trusted(address):
+            return _valid(address)
+    return _valid(remote)
+
+
+def _valid(address: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
 
 
 @contextmanager
@@ -63,6 +117,8 @@ def recorded(
     profile=None,
     region: str = "",
     queue: str = "",
+    client_address: str | None = None,
+    user_agent: str = "",
     **parameters: Any,
 ) -> Iterator[AuditEvent]:
     """Record `action` by `user` (or, outside a request, `username`) in a profile and region."""
@@ -75,6 +131,8 @@ def recorded(
         queue=queue,
         action=action,
         parameters=parameters,
+        client_address=client_address,
+        user_agent=user_agent[:MAX_USER_AGENT],
     )
     try:
         yield event
@@ -97,6 +155,12 @@ def recorded(
         _save(event)
 
 
+def record_refusal(request: HttpRequest, action: str, error: str, **kwargs: Any) -> None:
+    """An action the dashboard refused before trying it (no rights), as a failed event."""
+    with recorded_for(request, action, **kwargs) as event:
+        event.outcome, event.error = AuditEvent.Outcome.FAILURE, error
+
+
 def recorded_for(request: HttpRequest, action: str, **kwargs: Any):
     """`recorded` with the request's user and, on workspace pages, its profile and region."""
     where = getattr(request, "workspace", None)
@@ -104,4 +168,6 @@ def recorded_for(request: HttpRequest, action: str, **kwargs: Any):
     if where is not None:
         kwargs.setdefault("profile", where.profile)
         kwargs.setdefault("region", where.region)
+    kwargs.setdefault("client_address", client_address(request))
+    kwargs.setdefault("user_agent", request.META.get("HTTP_USER_AGENT", ""))
     return recorded(action, user=user, **kwargs)

@@ -26,6 +26,8 @@ CSV_COLUMNS = [
     "outcome",
     "error",
     "parameters",
+    "client address",
+    "user agent",
 ]
 
 
@@ -50,6 +52,8 @@ def _csv_rows(events) -> Iterator[str]:
                 e.outcome,
                 _cell(e.error),
                 _cell(json.dumps(e.parameters, sort_keys=True)),
+                e.client_address or "",
+                _cell(e.user_agent),
             ]
         )
 
@@ -62,8 +66,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.all()
     if not sees_all:
         events = events.filter(user=request.user)
-    actions = sorted(set(events.values_list("action", flat=True).distinct()))
-    profiles = sorted(set(events.exclude(profile_name="").values_list("profile_name", flat=True)))
+    # order_by(): the model's ordering would make DISTINCT run over every event's row.
+    actions = sorted(events.order_by().values_list("action", flat=True).distinct())
+    profiles = sorted(
+        events.exclude(profile_name="").order_by().values_list("profile_name", flat=True).distinct()
+    )
     form = AuditFilterForm(request.GET or None, actions=actions, profiles=profiles)
     if form.is_bound and form.is_valid():
         events = form.filter(events)

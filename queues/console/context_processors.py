@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest
 
-from ..profiles.models import AwsProfile
 from ..sqs.regions import known_regions
 from . import workspace as workspaces
+from .profile_lookup import request_profiles
 
 
 def workspace(request: HttpRequest) -> dict:
@@ -16,6 +17,7 @@ def workspace(request: HttpRequest) -> dict:
         "workspace": current,
         # Pages outside a workspace (Audit, Profiles) still show where "Switch" starts from.
         "switch_current": current or workspaces.remembered(request),
-        "switch_profiles": AwsProfile.objects.only("name", "slug", "region", "is_production"),
+        "switch_profiles": request_profiles(request),
         "switch_regions": known_regions(),
+        "export_enabled": settings.MESSAGE_EXPORT_ENABLED,
     }

@@ -43,6 +43,8 @@ def ensure_profile(endpoint_url: str) -> AwsProfile:
             "secret_access_key": DEMO_SECRET_ACCESS_KEY,
         },
     )
+    if created:
+        profile.grant_default_access()
     if not created and profile.endpoint_url != endpoint_url:
         profile.endpoint_url = endpoint_url
         profile.save()

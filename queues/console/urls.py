@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from .views import home, messages, queue_list, queue_pages
+from .views import bulk, home, messages, queue_list, queue_pages
 
 app_name = "console"
 
@@ -29,6 +29,11 @@ urlpatterns = [
     path(f"{_queue}messages/poll/", messages.poll, name="messages-poll"),
     path(f"{_queue}messages/delete/", messages.delete, name="messages-delete"),
     path(f"{_queue}messages/consume/", messages.consume, name="messages-consume"),
+    path(f"{_queue}messages/consume/decide/", messages.consume_decide, name="messages-decide"),
     path(f"{_queue}messages/export/", messages.export, name="messages-export"),
     path(f"{_queue}messages/counts/", messages.counts, name="messages-counts"),
+    path(f"{_queue}messages/browse/", bulk.browse, name="messages-browse"),
+    path(f"{_queue}messages/import/", bulk.import_messages, name="messages-import"),
+    path(f"{_queue}messages/stream/<str:token>/", bulk.stream, name="messages-stream"),
+    path(f"{_queue}messages/stream/<str:token>/stop/", bulk.stop, name="messages-stream-stop"),
 ]

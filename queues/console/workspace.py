@@ -8,6 +8,13 @@ SQS failures, on every page:
 - An action that fails (create, save, purge, delete, send, poll…) redisplays its form with the
   reason above it: 400, or 409 when SQS says to retry later. The audit records the failure.
 - A part of a page that fails on its own (one row's counts, a queue's tags) says so in place.
+
+Access, on top of the role a view requires: each profile names the groups that may view it and
+those that may operate on it (Admins may always). A profile the user may not view does not exist
+for them: it is not listed, not switched to, not landed on, and its URLs answer 404. A view that
+changes or receives something says so (`enter(..., operate="purge_queue")`): without operate
+rights on the profile the answer is a 403 page naming what is missing, and a refused POST is
+audited.
 """
 
 from __future__ import annotations
@@ -17,14 +24,18 @@ from functools import cached_property
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.utils.deprecation import MiddlewareMixin
 
+from ..accounts.roles import OPERATE
+from ..audit.recorder import record_refusal
 from ..profiles.credentials import sqs_for
 from ..profiles.models import AwsProfile
 from ..sqs import AccessDenied, Queue, QueueNotFound, SqsError, SqsService
 from ..sqs.queues import queue_name_problem
 from ..sqs.regions import is_region_name
+from .profile_lookup import profile_or_404, request_profiles, sees_every_profile
 
 SESSION_KEY = "sqsadmin.workspace"
 
@@ -32,16 +43,29 @@ SESSION_KEY = "sqsadmin.workspace"
 QUEUE_URL_SECONDS = 3600
 
 
+NO_OPERATE_RIGHTS = "no operate rights on this profile"
+
+
+def may_operate(user, profile: AwsProfile) -> bool:
+    """Whether `user` may change queues and receive or send messages with `profile`."""
+    if not user.is_authenticated or not user.has_perm(OPERATE):
+        return False
+    return sees_every_profile(user) or profile.operator_groups.filter(user=user).exists()
+
+
 @dataclass(frozen=True)
 class Workspace:
     profile: AwsProfile
     region: str
+    may_operate: bool = False
+    # Who works here: assume-role profiles that identify the user put it in the session name.
+    username: str = ""
 
     @cached_property
     def sqs(self) -> SqsService:
         """One per request (a Workspace lives as long as its request), so every call the request
         makes shares one time budget."""
-        return sqs_for(self.profile, self.region)
+        return sqs_for(self.profile, self.region, user=self.username)
 
     def _url_key(self, name: str) -> str:
         return f"sqsadmin:queue-url:{self.profile.pk}:{self.profile.version}:{self.region}:{name}"
@@ -74,13 +98,31 @@ class WorkspaceRequest(HttpRequest):
     workspace: Workspace
 
 
-def enter(request: HttpRequest, profile_slug: str, region: str) -> Workspace:
-    """Resolve the URL's profile and region (404 if unknown) and remember them."""
-    profile = get_object_or_404(AwsProfile, slug=profile_slug)
+class OperateRefused(Exception):
+    """The user may view the profile but not operate on it (answered by SqsFailureMiddleware)."""
+
+
+def enter(
+    request: HttpRequest, profile_slug: str, region: str, *, operate: str | None = None
+) -> Workspace:
+    """Resolve the URL's profile and region (404 if unknown or not visible to the user) and
+    remember them. `operate` names the action of a view that needs operate rights on the
+    profile (the audit's name for it): without them, OperateRefused (a 403 page)."""
+    profile = profile_or_404(request, profile_slug)
     if not is_region_name(region):
         raise Http404(f"{region!r} is not an AWS region name")
-    current = Workspace(profile, region)
+    current = Workspace(
+        profile,
+        region,
+        may_operate=may_operate(request.user, profile),
+        username=request.user.get_username(),
+    )
     request.workspace = current  # type: ignore[attr-defined]
+    if operate and not current.may_operate:
+        if request.method == "POST":
+            queue = (request.resolver_match.kwargs if request.resolver_match else {}).get("queue")
+            record_refusal(request, operate, NO_OPERATE_RIGHTS, queue=queue or "")
+        raise OperateRefused(profile.name)
     # Only a change is saved: HTMX fragments (a list's count chunks) would otherwise each write
     # the session row.
     if request.session.get(SESSION_KEY) != [profile.slug, region]:
@@ -88,24 +130,40 @@ def enter(request: HttpRequest, profile_slug: str, region: str) -> Workspace:
     return current
 
 
-def queue_or_404(current: Workspace, name: str) -> Queue:
-    """The queue named in the URL, or the 404 page saying it does not exist."""
+def queue_or_404(
+    current: Workspace, name: str, *, with_details: bool = False, for_edit: bool = False
+):
+    """The queue named in the URL, or the 404 page saying it does not exist.
+
+    `with_details` also reads its tags and dead-letter sources, `for_edit` its tags and the
+    dead-letter suggestions, at the same time as its attributes: (queue, extra)."""
     if problem := queue_name_problem(name, fifo=name.endswith(".fifo")):
         raise Http404(f"{name!r} is not a queue name: {problem}")
     try:
+        if with_details or for_edit:
+            url = current.queue_url(name)
+            try:
+                if with_details:
+                    return current.sqs.queue_with_details(url)
+                return current.sqs.queue_for_edit(url)
+            except QueueNotFound:
+                current.forget_queue_url(name)
+                raise
         return current.queue(name)
     except QueueNotFound as error:
         raise Http404(str(error)) from None
 
 
 def remembered(request: HttpRequest) -> Workspace | None:
-    """The workspace this user last looked at, else the first profile in its default region."""
+    """The workspace this user last looked at (if they may still view it), else the first
+    non-production profile they may view, in its default region. None when there is none: the
+    home page then lists the production profiles to choose from, if any."""
     slug, region = request.session.get(SESSION_KEY) or (None, None)
-    # Only what the header and the home redirect show: no secret is decrypted on every page.
-    profiles = AwsProfile.objects.only("name", "slug", "region", "is_production")
-    profile = profiles.filter(slug=slug).first() if slug else None
+    # The request's one read of the profiles it may view (shared with the header's switcher).
+    profiles = request_profiles(request)
+    profile = next((p for p in profiles if p.slug == slug), None) if slug else None
     if profile is None:
-        profile = profiles.first()
+        profile = next((p for p in profiles if not p.is_production), None)
         region = profile.region if profile else None
     if profile is None or not region:
         return None
@@ -121,10 +179,21 @@ def sqs_problem(request: HttpRequest, error: SqsError) -> HttpResponse:
     return render(request, template, {"error": str(error), "retry_url": retry}, status=status)
 
 
+def operate_refused(request: HttpRequest, profile_name: str) -> HttpResponse:
+    htmx = getattr(request, "htmx", False)
+    context = {"role_needed": "Operator", "missing_grant": profile_name}
+    return TemplateResponse(
+        request, "403.html#denied" if htmx else "403.html", context, status=403
+    ).render()
+
+
 class SqsFailureMiddleware(MiddlewareMixin):
-    """Applies the policy above to any SqsError a view lets through."""
+    """Applies the policy above to any SqsError a view lets through, and answers OperateRefused
+    with the 403 page that names the missing operate rights."""
 
     def process_exception(self, request, exception):
         if isinstance(exception, SqsError):
             return sqs_problem(request, exception)
+        if isinstance(exception, OperateRefused):
+            return operate_refused(request, str(exception))
         return None

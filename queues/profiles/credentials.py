@@ -11,6 +11,7 @@ of the same profile version, so one profile makes one AssumeRole / CreateSession
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -33,6 +34,19 @@ _temporary: dict[tuple, DeferredRefreshableCredentials] = {}
 _lock = threading.RLock()
 
 DEFAULT_SESSION_NAME = "sqsadmin"
+
+
+def user_session_name(username: str) -> str:
+    """A dashboard username as STS takes a session name and SourceIdentity: [\\w+=,.@-], 2-64."""
+    name = re.sub(r"[^\w+=,.@-]", "-", username, flags=re.ASCII)[:64]
+    return name.ljust(2, "-")
+
+
+def _who(profile: AwsProfile, user: str) -> str:
+    """The user whose name a profile's temporary credentials carry ("" when they carry none):
+    clients and credentials are cached per user only for profiles that identify the user."""
+    temporary = profile.auth_mode in (AuthMode.ASSUME_ROLE, AuthMode.ROLES_ANYWHERE)
+    return user if user and temporary and getattr(profile, "identify_user", False) else ""
 
 
 class ProfileNotUsable(AccessDenied):
@@ -64,7 +78,7 @@ def _static_session(profile: AwsProfile, region: str) -> boto3.Session:
     )
 
 
-def _assume_role(profile: AwsProfile) -> Callable[[], dict]:
+def _assume_role(profile: AwsProfile, user: str = "") -> Callable[[], dict]:
     """AssumeRole on top of the profile's static keys or the default chain."""
     if not profile.role_arn:
         raise ProfileNotUsable(f"Profile {profile.name!r} has no role ARN to assume.")
@@ -81,6 +95,10 @@ def _assume_role(profile: AwsProfile) -> Callable[[], dict]:
     }
     if profile.external_id:
         params["ExternalId"] = profile.external_id
+    if user:
+        # CloudTrail then names the person: in the assumed-role ARN, and as the source identity
+        # that follows any role chained from this one.
+        params["RoleSessionName"] = params["SourceIdentity"] = user_session_name(user)
 
     def fetch() -> dict:
         issued = sts.assume_role(**params)["Credentials"]
@@ -100,7 +118,7 @@ def rolesanywhere_region(profile: AwsProfile) -> str:
     return parts[3] if len(parts) > 3 and parts[3] else profile.region
 
 
-def _roles_anywhere(profile: AwsProfile) -> Callable[[], dict]:
+def _roles_anywhere(profile: AwsProfile, user: str = "") -> Callable[[], dict]:
     """CreateSession signed with the profile's X.509 certificate and private key."""
     from iam_rolesanywhere_session import CredentialsRetrievalError, IAMRolesAnywhereSession
 
@@ -124,7 +142,9 @@ def _roles_anywhere(profile: AwsProfile) -> Callable[[], dict]:
             private_key=profile.private_key_pem.encode(),
             private_key_passphrase=profile.private_key_passphrase or None,
             session_duration=profile.duration_seconds,
-            role_session_name=profile.role_session_name or None,
+            role_session_name=user_session_name(user)
+            if user
+            else profile.role_session_name or None,
             region=rolesanywhere_region(profile),
             endpoint=settings.AWS_ROLESANYWHERE_ENDPOINT or None,
             verify=settings.AWS_ROLESANYWHERE_CA_BUNDLE or True,
@@ -164,40 +184,42 @@ def _refreshing(fetch: Callable[[], dict], duration: int, method: str):
     return credentials
 
 
-def temporary_credentials(profile: AwsProfile) -> DeferredRefreshableCredentials:
+def temporary_credentials(profile: AwsProfile, user: str = "") -> DeferredRefreshableCredentials:
     """The refreshing credentials of an assumed-role or Roles Anywhere profile.
 
-    Shared per saved profile version; an unsaved profile (a form's "Test connection") gets its own.
+    Shared per saved profile version (and per user, for a profile that identifies the user); an
+    unsaved profile (a form's "Test connection") gets its own.
     """
+    user = _who(profile, user)
     if profile.pk is None:
-        return _new_temporary_credentials(profile)
-    key = (profile.pk, profile.version)
+        return _new_temporary_credentials(profile, user)
+    key = (profile.pk, profile.version, user)
     with _lock:
         if key not in _temporary:
             for stale in [k for k in _temporary if k[0] == profile.pk and k[1] < key[1]]:
                 del _temporary[stale]
-            _temporary[key] = _new_temporary_credentials(profile)
+            _temporary[key] = _new_temporary_credentials(profile, user)
         return _temporary[key]
 
 
-def _new_temporary_credentials(profile: AwsProfile) -> DeferredRefreshableCredentials:
+def _new_temporary_credentials(profile: AwsProfile, user: str) -> DeferredRefreshableCredentials:
     if profile.auth_mode == AuthMode.ASSUME_ROLE:
-        fetch, method = _assume_role(profile), "sts-assume-role"
+        fetch, method = _assume_role(profile, user), "sts-assume-role"
     elif profile.auth_mode == AuthMode.ROLES_ANYWHERE:
-        fetch, method = _roles_anywhere(profile), "iam-roles-anywhere"
+        fetch, method = _roles_anywhere(profile, user), "iam-roles-anywhere"
     else:
         raise ProfileNotUsable(f"Profile {profile.name!r} does not use temporary credentials.")
     return _refreshing(fetch, profile.duration_seconds, method)
 
 
-def session_for(profile: AwsProfile, region: str) -> boto3.Session:
+def session_for(profile: AwsProfile, region: str, user: str = "") -> boto3.Session:
     if profile.auth_mode == AuthMode.STATIC:
         return _static_session(profile, region)
     if profile.auth_mode == AuthMode.DEFAULT_CHAIN:
         return boto3.Session(region_name=region)
     if profile.auth_mode in (AuthMode.ASSUME_ROLE, AuthMode.ROLES_ANYWHERE):
         core = botocore.session.Session()
-        core._credentials = temporary_credentials(profile)
+        core._credentials = temporary_credentials(profile, user)
         return boto3.Session(botocore_session=core, region_name=region)
     raise ProfileNotUsable(
         f"Profile {profile.name!r} uses an unknown auth mode ({profile.auth_mode!r})."
@@ -205,10 +227,15 @@ def session_for(profile: AwsProfile, region: str) -> boto3.Session:
 
 
 def build_client(
-    profile: AwsProfile, region: str, service: str = "sqs", *, long_poll: bool = False
+    profile: AwsProfile,
+    region: str,
+    service: str = "sqs",
+    *,
+    long_poll: bool = False,
+    user: str = "",
 ) -> Any:
     """A new client, never cached: for unsaved profiles and for testing a connection afresh."""
-    return _client(session_for(profile, region), profile, service, long_poll=long_poll)
+    return _client(session_for(profile, region, user), profile, service, long_poll=long_poll)
 
 
 def _client(
@@ -222,11 +249,19 @@ def _client(
 
 
 def client_for(
-    profile: AwsProfile, region: str, service: str = "sqs", *, long_poll: bool = False
+    profile: AwsProfile,
+    region: str,
+    service: str = "sqs",
+    *,
+    long_poll: bool = False,
+    user: str = "",
 ) -> Any:
+    """The cached client; `user` (the dashboard username) matters only for a profile that
+    identifies the user, whose clients are each user's own."""
+    user = _who(profile, user)
     if profile.pk is None:
-        return build_client(profile, region, service, long_poll=long_poll)
-    key = (profile.pk, profile.version, region, service, long_poll)
+        return build_client(profile, region, service, long_poll=long_poll, user=user)
+    key = (profile.pk, profile.version, region, service, long_poll, user)
     client = _clients.get(key)
     if client is not None:
         return client
@@ -236,19 +271,32 @@ def client_for(
             # Drop clients built from older versions of this profile.
             for stale in [k for k in _clients if k[0] == profile.pk and k[1] != profile.version]:
                 del _clients[stale]
-            client = build_client(profile, region, service, long_poll=long_poll)
+            client = build_client(
+                _complete(profile), region, service, long_poll=long_poll, user=user
+            )
             _clients[key] = client
     return client
 
 
-def sqs_for(profile: AwsProfile, region: str, *, budget: float | None = None) -> SqsService:
+def _complete(profile: AwsProfile) -> AwsProfile:
+    """Pages load profiles without their secrets (console/profile_lookup.py); a client is built
+    from every field, read here once per profile version and region."""
+    if profile.pk is not None and profile.get_deferred_fields():
+        return AwsProfile.objects.get(pk=profile.pk)
+    return profile
+
+
+def sqs_for(
+    profile: AwsProfile, region: str, user: str = "", *, budget: float | None = None
+) -> SqsService:
     """The SQS layer for one request: its calls share a time budget (AWS_REQUEST_BUDGET unless
-    given) and go through the endpoint's circuit breaker and bulkhead (guard.py)."""
-    client = client_for(profile, region, "sqs")
+    given) and go through the endpoint's circuit breaker and bulkhead (guard.py). `user` names
+    the dashboard user in the role session of profiles that identify users (CloudTrail)."""
+    client = client_for(profile, region, "sqs", user=user)
     endpoint = client.meta.endpoint_url
     return SqsService(
         client,
-        long_poll_client=lambda: client_for(profile, region, "sqs", long_poll=True),
+        long_poll_client=lambda: client_for(profile, region, "sqs", long_poll=True, user=user),
         budget=settings.AWS_REQUEST_BUDGET if budget is None else budget,
         guard=EndpointGuard(endpoint_key(profile.pk, region, endpoint), endpoint),
     )

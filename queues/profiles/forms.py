@@ -12,10 +12,12 @@ form runs after clean(): the errors land next to their fields all the same.
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.text import slugify
 
+from ..accounts.roles import ADMINS, OPERATORS, VIEWERS
 from .crypto import mask
 from .models import AuthMode, AwsProfile
 from .validation import DURATION_HELP, load_certificate
@@ -28,7 +30,13 @@ KEY_FIELDS = ["access_key_id", "secret_access_key", "session_token"]
 ROLE_FIELDS = ["role_arn", "role_session_name", "duration_seconds"]
 MODE_FIELDS: dict[str, list[str]] = {
     AuthMode.STATIC: KEY_FIELDS,
-    AuthMode.ASSUME_ROLE: ["source_mode", *KEY_FIELDS, *ROLE_FIELDS, "external_id"],
+    AuthMode.ASSUME_ROLE: [
+        "source_mode",
+        *KEY_FIELDS,
+        *ROLE_FIELDS,
+        "external_id",
+        "identify_user",
+    ],
     AuthMode.ROLES_ANYWHERE: [
         "trust_anchor_arn",
         "rolesanywhere_profile_arn",
@@ -39,9 +47,12 @@ MODE_FIELDS: dict[str, list[str]] = {
         "certificate_chain_pem",
         "duration_seconds",
         "role_session_name",
+        "identify_user",
     ],
     AuthMode.DEFAULT_CHAIN: [],
 }
+# Which groups may view and operate on the profile (Admins always may, so they are not offered).
+GRANT_FIELDS = ["viewer_groups", "operator_groups"]
 SECRET_FIELDS = ["secret_access_key", "session_token", "private_key_pem", "private_key_passphrase"]
 # Secrets a profile may do without: each gets a "clear" checkbox.
 CLEARABLE = ["session_token", "private_key_passphrase"]
@@ -64,6 +75,21 @@ class SecretTextarea(forms.Textarea):
 
 def _pem_input(rows: int = 6) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "spellcheck": "false", "autocomplete": "off"})
+
+
+class GroupChoiceField(forms.ModelMultipleChoiceField):
+    """Groups by primary key; a value that cannot be one (a word, a number past the database's
+    integer range) is an invalid choice, not a database error."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not str(pk).isdigit() or len(str(pk)) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class ProfileForm(forms.ModelForm):
@@ -107,16 +133,35 @@ class ProfileForm(forms.ModelForm):
         help_text="Leave blank for AWS. For moto, LocalStack or a VPC endpoint: http(s)://host:port",
     )
 
+    viewer_groups = GroupChoiceField(
+        label="May view",
+        queryset=Group.objects.exclude(name=ADMINS).order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Members (with the Viewer or Operator role) see this profile and its queues. "
+        "Admins always do.",
+    )
+    operator_groups = GroupChoiceField(
+        label="May operate",
+        queryset=Group.objects.exclude(name=ADMINS).order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Members with the Operator role change queues and send, receive and delete "
+        "messages here (and may view it). For a production profile, tick only who must.",
+    )
+
     class Meta:
         model = AwsProfile
         fields = [
             *COMMON_FIELDS,
+            *GRANT_FIELDS,
             "source_mode",
             *KEY_FIELDS,
             "role_arn",
             "role_session_name",
             "duration_seconds",
             "external_id",
+            "identify_user",
             "trust_anchor_arn",
             "rolesanywhere_profile_arn",
             "certificate_pem",
@@ -124,7 +169,11 @@ class ProfileForm(forms.ModelForm):
             "private_key_passphrase",
             "certificate_chain_pem",
         ]
-        labels = {"is_production": "Production (every page using this profile shows it loudly)"}
+        labels = {
+            "is_production": "Production (every page using this profile shows it loudly)",
+            "identify_user": "Name the dashboard user in CloudTrail (session name and source "
+            "identity; the role's trust policy must allow sts:SetSourceIdentity)",
+        }
         error_messages = {"name": {"unique": "A profile with this name already exists."}}
         widgets = {
             "region": forms.TextInput(attrs={"list": "profile-regions", "autocomplete": "off"}),
@@ -151,8 +200,20 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # A new profile starts as every profile was before per-profile access.
+            groups = Group.objects.filter(name__in=[OPERATORS, VIEWERS])
+            self.initial.setdefault("viewer_groups", list(groups))
+            self.initial.setdefault("operator_groups", [g for g in groups if g.name == OPERATORS])
         # Captured before validation copies the submitted values onto the instance.
-        self.original = {name: getattr(self.instance, name) for name in self.Meta.fields}
+        self.original = {
+            name: getattr(self.instance, name)
+            for name in self.Meta.fields
+            if name not in GRANT_FIELDS
+        }
+        for name in GRANT_FIELDS:
+            granted = getattr(self.instance, name).all() if self.instance.pk else []
+            self.original[name] = {group.pk for group in granted}
         self.stored = {name: self.original[name] or "" for name in SECRET_FIELDS}
         self.fields["source_mode"].choices = [
             (AuthMode.STATIC.value, "Static keys (below)"),
@@ -232,8 +293,10 @@ class ProfileForm(forms.ModelForm):
         if cleaned.get("duration_seconds") is None and "duration_seconds" not in self.errors:
             cleaned["duration_seconds"] = DEFAULT_DURATION  # a blank field means the default
         # Nothing of another mode stays stored.
-        for name in set(self.Meta.fields) - used - set(COMMON_FIELDS):
-            cleaned[name] = DEFAULT_DURATION if name == "duration_seconds" else ""
+        for name in set(self.Meta.fields) - used - set(COMMON_FIELDS) - set(GRANT_FIELDS):
+            cleaned[name] = {"duration_seconds": DEFAULT_DURATION, "identify_user": False}.get(
+                name, ""
+            )
         passphrase = cleaned.get("private_key_passphrase")
         if passphrase and passphrase == self.stored["private_key_passphrase"]:
             # A blank passphrase field keeps the stored one, so "leave it blank" cannot help.
@@ -256,11 +319,12 @@ class ProfileForm(forms.ModelForm):
 
     def changed_settings(self) -> list[str]:
         """Names (never values) of what this save changes, for the audit trail."""
-        return sorted(
-            name
-            for name, before in self.original.items()
-            if self.cleaned_data.get(name, before) != before
-        )
+
+        def now(name: str, before):
+            value = self.cleaned_data.get(name, before)
+            return {group.pk for group in value} if name in GRANT_FIELDS else value
+
+        return sorted(name for name, before in self.original.items() if now(name, before) != before)
 
 
 def certificate_subject(pem: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
@@ -31,6 +32,14 @@ class AwsProfile(models.Model):
     region = models.CharField("default region", max_length=32, default="us-east-1")
     endpoint_url = models.URLField("endpoint URL", blank=True)
     is_production = models.BooleanField("production", default=False)
+    # Who may use the profile, on top of their role (Admins may always). A group that may operate
+    # may also view. See queues/console/workspace.py.
+    viewer_groups = models.ManyToManyField(
+        "auth.Group", blank=True, related_name="viewable_profiles", verbose_name="may view"
+    )
+    operator_groups = models.ManyToManyField(
+        "auth.Group", blank=True, related_name="operable_profiles", verbose_name="may operate"
+    )
 
     # Static keys, also the base credentials of an assumed role.
     access_key_id = models.CharField("access key ID", max_length=128, blank=True)
@@ -51,6 +60,9 @@ class AwsProfile(models.Model):
     role_session_name = models.CharField("session name", max_length=64, blank=True)
     duration_seconds = models.PositiveIntegerField("duration (seconds)", default=3600)
     external_id = models.CharField("external ID", max_length=1224, blank=True)
+    # CloudTrail shows the person: the session name (and AssumeRole's SourceIdentity) is the
+    # dashboard username, with credentials cached per user.
+    identify_user = models.BooleanField("session name is the dashboard user", default=False)
 
     # IAM Roles Anywhere.
     trust_anchor_arn = models.CharField("trust anchor ARN", max_length=2048, blank=True)
@@ -82,8 +94,8 @@ class AwsProfile(models.Model):
             self.refresh_from_db(fields=["version"])
 
     def described(self) -> dict:
-        """What the audit trail keeps about a profile: settings, never secrets."""
-        return {
+        """What the audit trail keeps about a profile: settings and grants, never secrets."""
+        described = {
             "name": self.name,
             "slug": self.slug,
             "auth_mode": self.auth_mode,
@@ -91,6 +103,22 @@ class AwsProfile(models.Model):
             "endpoint_url": self.endpoint_url,
             "is_production": self.is_production,
         }
+        if self.pk:
+            described["may_view"] = sorted(g.name for g in self.viewer_groups.all())
+            described["may_operate"] = sorted(g.name for g in self.operator_groups.all())
+        return described
+
+    def grant_default_access(self) -> None:
+        """What every profile had before per-profile access: Operators and Viewers may view it,
+        Operators may operate it, except a production one (view-only until an Admin grants it).
+        Used by the migration's counterpart for new profiles made outside the form (demo, import).
+        """
+        from ..accounts.roles import OPERATORS, VIEWERS
+
+        groups = {g.name: g for g in Group.objects.filter(name__in=[OPERATORS, VIEWERS])}
+        self.viewer_groups.add(*groups.values())
+        if not self.is_production and OPERATORS in groups:
+            self.operator_groups.add(groups[OPERATORS])
 
     # Validation: full_clean() (the profile form, the import command, the admin) applies the
     # rules of validation.py on top of the column limits.

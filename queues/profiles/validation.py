@@ -15,6 +15,7 @@ field's message for the same code, and form fields already use "required" and "i
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.text import slugify
@@ -95,9 +97,64 @@ def validate_region(region: str) -> None:
         )
 
 
+# Endpoint hosts every install may use: AWS's own domains, and this machine (LocalStack, moto).
+AWS_ENDPOINT_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
+LOCAL_HOSTS = {"localhost"}
+# Instance metadata services answer with this server's own credentials: never an endpoint.
+METADATA_ADDRESSES = {
+    ipaddress.ip_address("169.254.169.254"),
+    ipaddress.ip_address("fd00:ec2::254"),
+}
+LINK_LOCAL = (ipaddress.ip_network("169.254.0.0/16"), ipaddress.ip_network("fe80::/10"))
+
+
+def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    mapped = getattr(address, "ipv4_mapped", None)
+    return mapped or address
+
+
+def _configured_host(host: str) -> bool:
+    """PROFILE_ENDPOINT_HOSTS: exact host names or addresses, or `*.example.com` for any host
+    under example.com."""
+    for allowed in settings.PROFILE_ENDPOINT_HOSTS:
+        allowed = allowed.strip().lower().rstrip(".")
+        if allowed.startswith("*.") and host.endswith(allowed[1:]):
+            return True
+        if host == allowed:
+            return True
+    return False
+
+
+def endpoint_host_problem(host: str) -> str:
+    """Why a profile may not call `host`, or "" when it may."""
+    host = host.lower().rstrip(".")
+    address = _address(host)
+    if address is not None and address in METADATA_ADDRESSES:
+        return f"{host} is the instance metadata service, never an SQS endpoint."
+    if address is not None and any(address in network for network in LINK_LOCAL):
+        return (
+            f"{host} is a link-local address (like the instance metadata service), "
+            "never an SQS endpoint."
+        )
+    if host in LOCAL_HOSTS or (address is not None and address.is_loopback):
+        return ""
+    if host.endswith(AWS_ENDPOINT_SUFFIXES) or _configured_host(host):
+        return ""
+    return (
+        f"{host} is not an AWS endpoint (*.amazonaws.com, *.amazonaws.com.cn, *.api.aws) nor "
+        "this machine; an administrator can allow it in PROFILE_ENDPOINT_HOSTS."
+    )
+
+
 def validate_endpoint_url(url: str) -> None:
-    """http(s) with a host. Laxer than Django's URLValidator on purpose: that one refuses hosts
-    without a dot, like http://localstack:4566 on a compose network."""
+    """http(s) with a host that is AWS's, this machine's or listed in PROFILE_ENDPOINT_HOSTS;
+    never a link-local or metadata address. Laxer than Django's URLValidator about host shapes on
+    purpose: that one refuses hosts without a dot, like http://localstack:4566 on a compose
+    network (allowed once listed)."""
     if len(url) > MAX_ENDPOINT_URL:
         raise ValidationError(f"Use at most {MAX_ENDPOINT_URL} characters.", code="url_length")
     parts = urlsplit(url)
@@ -107,6 +164,8 @@ def validate_endpoint_url(url: str) -> None:
         parts.port  # noqa: B018 - raises on a malformed port
     except ValueError:
         raise ValidationError("The port in this URL is not a number.", code="url_port") from None
+    if problem := endpoint_host_problem(parts.hostname):
+        raise ValidationError(problem, code="url_host")
 
 
 def validate_duration(seconds: Any) -> None:

@@ -13,12 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import audit
 from ..accounts.roles import MANAGE_PROFILES, require_permission
 from ..console.forms.confirm import TypedConfirmationForm
+from ..console.profile_lookup import request_profiles
 from ..sqs.identity import ConnectionCheck
 from ..sqs.regions import known_regions
 from . import credentials
 from .crypto import SecretUnreadable
 from .forms import (
     COMMON_FIELDS,
+    GRANT_FIELDS,
     MODE_FIELDS,
     SECRET_FIELDS,
     ProfileForm,
@@ -51,6 +53,8 @@ def _redisplayed(request: HttpRequest, profile: AwsProfile | None) -> ProfileFor
         if name in request.POST
     }
     initial["is_production"] = bool(request.POST.get("is_production"))
+    for name in GRANT_FIELDS:
+        initial[name] = request.POST.getlist(name)
     return ProfileForm(instance=profile, initial=initial)
 
 
@@ -74,7 +78,7 @@ def _saved(request: HttpRequest, form: ProfileForm, action: str) -> AwsProfile:
 def profile_list(request: HttpRequest) -> HttpResponse:
     # Secrets stay encrypted here: the list never needs them, and still opens when a stored
     # secret cannot be decrypted with the configured FERNET_KEYS.
-    profiles = list(AwsProfile.objects.defer(*SECRET_FIELDS))
+    profiles = request_profiles(request)  # the header's switcher reads the same list
     for profile in profiles:
         profile.certificate_subject = certificate_subject(profile.certificate_pem)
     return render(request, "profiles/profile_list.html", {"profiles": profiles})
@@ -131,6 +135,9 @@ def profile_duplicate(request: HttpRequest, slug: str) -> HttpResponse:
         duplicate.slug = unique_slug(duplicate.name)
         # Secrets go through the encrypted field again: new tokens, same plaintext.
         duplicate.save()
+        # The copy is open to the same groups as the original, no more.
+        duplicate.viewer_groups.set(original.viewer_groups.all())
+        duplicate.operator_groups.set(original.operator_groups.all())
         event.profile, event.profile_name = duplicate, duplicate.name
         event.parameters.update(duplicate.described())
     messages.success(request, f"Profile “{original.name}” duplicated as “{duplicate.name}”.")

@@ -21,7 +21,6 @@ from .errors import (
 from .messages import (
     BatchEntryResult,
     BatchResult,
-    ConsumeResult,
     DeleteResult,
     Message,
     MessageAttribute,
@@ -46,7 +45,6 @@ __all__ = [
     "AccessDenied",
     "BatchEntryResult",
     "BatchResult",
-    "ConsumeResult",
     "DeleteResult",
     "EndpointUnreachable",
     "InvalidInput",

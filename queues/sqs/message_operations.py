@@ -12,7 +12,6 @@ from .client import SqsClient
 from .messages import (
     BatchEntryResult,
     BatchResult,
-    ConsumeResult,
     DeleteResult,
     Message,
     OutgoingMessage,
@@ -134,12 +133,12 @@ class MessageOperations(SqsClient):
         try:
             self._receive_up_to(url, count, wait=wait, visibility=lease, seen=seen)
         except errors.SqsError:
-            self._release(url, [m.receipt_handle for m in seen.values()], quiet=True)
+            self.release(url, [m.receipt_handle for m in seen.values()], quiet=True)
             raise
-        unreleased = self._release(url, [m.receipt_handle for m in seen.values()])
+        unreleased = self.release(url, [m.receipt_handle for m in seen.values()])
         return PeekResult(tuple(seen.values())[:count], unreleased)
 
-    def _release(self, url: str, handles: list[str], *, quiet: bool = False) -> int:
+    def release(self, url: str, handles: Sequence[str], *, quiet: bool = False) -> int:
         """Make leased messages visible again; return how many could not be."""
 
         def release(chunk: list[str]) -> int:
@@ -202,14 +201,14 @@ class MessageOperations(SqsClient):
                 enough=lambda got: all(i in got for i in wanted),
             )
         except errors.SqsError:
-            self._release(url, [m.receipt_handle for m in seen.values()], quiet=True)
+            self.release(url, [m.receipt_handle for m in seen.values()], quiet=True)
             raise
         found = [seen[i] for i in wanted if i in seen]
         others = [m.receipt_handle for i, m in seen.items() if i not in set(wanted)]
         try:
             deletions = self.delete_messages(url, [m.receipt_handle for m in found])
         finally:
-            self._release(url, others, quiet=True)
+            self.release(url, others, quiet=True)
         return SelectedDeletion(
             deleted=tuple(m.message_id for m, d in zip(found, deletions, strict=True) if d.ok),
             failed=tuple(
@@ -218,20 +217,21 @@ class MessageOperations(SqsClient):
             missing=tuple(i for i in wanted if i not in seen),
         )
 
-    def consume(
-        self, url: str, count: int = 10, *, wait: int = 0, visibility: int = 30
-    ) -> ConsumeResult:
-        """Receive up to `count` messages and delete them: they are gone from the queue."""
+    def receive_leased(
+        self, url: str, count: int = 10, *, wait: int = 0, lease: int = 60
+    ) -> tuple[Message, ...]:
+        """Receive up to `count` messages and keep them hidden for `lease` seconds, deleting
+        nothing: the first half of "receive and delete". Whoever saw them then deletes exactly
+        those (delete_messages) or puts them back (release); if nobody does, they reappear when
+        the lease ends, so a browser that goes away loses no message."""
         _check_receive(count, wait)
         seen: dict[str, Message] = {}
         try:
-            self._receive_up_to(url, count, wait=wait, visibility=visibility, seen=seen)
+            self._receive_up_to(url, count, wait=wait, visibility=lease, seen=seen)
         except errors.SqsError:
             if not seen:
                 raise
-        messages = tuple(seen.values())
-        deletions = self.delete_messages(url, [m.receipt_handle for m in messages])
-        return ConsumeResult(messages, deletions)
+        return tuple(seen.values())
 
 
 def _check_receive(count: int, wait: int) -> None:

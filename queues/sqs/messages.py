@@ -222,19 +222,6 @@ class DeleteResult:
 
 
 @dataclass(frozen=True)
-class ConsumeResult:
-    """Messages received and deleted; a message whose delete failed is back in the queue once
-    its visibility timeout ends."""
-
-    messages: tuple[Message, ...]
-    deletions: tuple[DeleteResult, ...]
-
-    @property
-    def deleted(self) -> int:
-        return sum(1 for d in self.deletions if d.ok)
-
-
-@dataclass(frozen=True)
 class SelectedDeletion:
     """What became of messages selected for deletion, by MessageId as SQS returned them."""
 

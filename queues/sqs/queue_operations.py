@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import errors
@@ -138,12 +138,34 @@ class QueueOperations(SqsClient):
             lambda: self.list_queue_tags(url),
             lambda: self.list_dead_letter_source_queues(url),
         )
-        problems = []
-        if isinstance(tags, Exception):
-            tags, problems = {}, [*problems, f"Tags: {_shown(tags)}"]
-        if isinstance(sources, Exception):
-            sources, problems = (), [*problems, f"Dead-letter sources: {_shown(sources)}"]
-        return QueueDetails(tags, sources, tuple(problems))
+        return _details(tags, sources)
+
+    def queue_for_edit(self, url: str, *, prefix: str = "") -> tuple[Queue, list[str] | None]:
+        """The queue with its tags, and the queue names to suggest as its dead-letter queue (None
+        when ListQueues failed), read at the same time. Tags that cannot be read are empty."""
+        queue, tags, names = side_by_side(
+            lambda: self.get_queue_by_url(url),
+            lambda: self.list_queue_tags(url),
+            lambda: list(self.list_queues(prefix, max_results=1000).names),
+        )
+        if isinstance(queue, Exception):
+            raise queue
+        if not isinstance(tags, Exception):
+            queue = replace(queue, tags=tags)
+        return queue, None if isinstance(names, Exception) else names
+
+    def queue_with_details(self, url: str) -> tuple[Queue, QueueDetails]:
+        """The queue's attributes, tags and dead-letter sources, all three read at the same time
+        (one round trip instead of two once the URL is known). Failing to read the attributes
+        fails the whole; tags and sources that cannot be read are problems."""
+        queue, tags, sources = side_by_side(
+            lambda: self.get_queue_by_url(url),
+            lambda: self.list_queue_tags(url),
+            lambda: self.list_dead_letter_source_queues(url),
+        )
+        if isinstance(queue, Exception):
+            raise queue
+        return queue, _details(tags, sources)
 
     def list_queue_tags(self, url: str) -> dict[str, str]:
         with self._translated(_name(url)):
@@ -218,3 +240,13 @@ def _shown(error: Exception) -> str:
     if isinstance(error, errors.SqsError):
         return str(error)
     raise error
+
+
+def _details(tags: Any, sources: Any) -> QueueDetails:
+    """Tags and sources as read side by side: a part that failed is empty, with its reason."""
+    problems: list[str] = []
+    if isinstance(tags, Exception):
+        tags, problems = {}, [*problems, f"Tags: {_shown(tags)}"]
+    if isinstance(sources, Exception):
+        sources, problems = (), [*problems, f"Dead-letter sources: {_shown(sources)}"]
+    return QueueDetails(tags, sources, tuple(problems))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from .message_operations import MessageOperations
+from .browse import BrowseOperations
+from .bulk import BulkOperations
 from .queue_operations import QueueOperations
 
 
-class SqsService(QueueOperations, MessageOperations):
+class SqsService(QueueOperations, BrowseOperations, BulkOperations):
     """Queue and message operations for one account and region. It receives its boto3 client
     from outside, returns the layer's dataclasses and raises SqsError subclasses."""

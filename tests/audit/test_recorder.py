@@ -57,3 +57,78 @@ def test_bodies_and_secrets_never_reach_the_trail(request_in_workspace, caplog):
     assert saved.parameters == {"message_id": "m-1"}
     assert "4111" not in caplog.text and "s3cret" not in caplog.text
     assert "user=oscar-operator action=send_message" in caplog.text
+
+
+# Where a request came from, and the JSON line for a SIEM.
+
+
+def _request(operator_user, remote: str, forwarded: str = ""):
+    headers = {"HTTP_USER_AGENT": "Mozilla/5.0 (X11) Firefox/140.0", "REMOTE_ADDR": remote}
+    if forwarded:
+        headers["HTTP_X_FORWARDED_FOR"] = forwarded
+    request = RequestFactory().post("/", **headers)
+    request.user = operator_user
+    return request
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "trusted", "recorded"),
+    [
+        ("203.0.113.9", "", [], "203.0.113.9"),
+        # A client cannot claim another address unless its hop is a trusted proxy.
+        ("203.0.113.9", "198.51.100.7", [], "203.0.113.9"),
+        ("10.0.0.2", "198.51.100.7", ["10.0.0.0/8"], "198.51.100.7"),
+        # Addresses the client typed left of the proxies' own are not believed.
+        ("10.0.0.2", "6.6.6.6, 198.51.100.7, 10.0.0.3", ["10.0.0.0/8"], "198.51.100.7"),
+        ("::1", "2001:db8::5", ["::1"], "2001:db8::5"),
+    ],
+)
+def test_the_client_address_and_user_agent_are_recorded(
+    operator_user, settings, remote, forwarded, trusted, recorded
+):
+    settings.TRUSTED_PROXIES = trusted
+    with audit.recorded_for(_request(operator_user, remote, forwarded), "send_message"):
+        pass
+    saved = AuditEvent.objects.get()
+    assert saved.client_address == recorded
+    assert saved.user_agent == "Mozilla/5.0 (X11) Firefox/140.0"
+
+
+def test_each_event_is_also_one_json_line_for_a_siem(operator_user, settings):
+    import json
+    import logging
+
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            lines.append(self.format(record))
+
+    # Configured like production: its own stream handler, not mixed into the plain log.
+    assert settings.LOGGING["loggers"]["sqsadmin.audit.json"]["handlers"] == ["audit_json"]
+    assert settings.LOGGING["handlers"]["audit_json"]["class"] == "logging.StreamHandler"
+    logger = logging.getLogger("sqsadmin.audit.json")
+    handler = Collect()
+    logger.addHandler(handler)
+    try:
+        with (
+            pytest.raises(PurgeInProgress),
+            audit.recorded_for(
+                _request(operator_user, "203.0.113.9"), "purge_queue", queue="orders", body="x"
+            ),
+        ):
+            raise PurgeInProgress("Try again in a minute.")
+    finally:
+        logger.removeHandler(handler)
+    assert len(lines) == 1
+    event = json.loads(lines[0])
+    assert event["user"] == "oscar-operator"
+    assert (event["action"], event["queue"], event["outcome"]) == (
+        "purge_queue",
+        "orders",
+        "failure",
+    )
+    assert event["error"] == "Try again in a minute."
+    assert event["client_address"] == "203.0.113.9"
+    assert event["user_agent"].startswith("Mozilla/5.0")
+    assert "body" not in event["parameters"]

@@ -97,3 +97,24 @@ def test_events_cannot_be_changed_through_the_page(client, admin_user, events):
     client.force_login(admin_user)
     assert client.post(reverse("audit:log")).status_code == 405
     assert AuditEvent.objects.count() == 3
+
+
+def test_an_action_through_the_dashboard_shows_where_it_came_from(
+    client, operator_user, admin_user, profile, raw_sqs
+):
+    raw_sqs.create_queue(QueueName="orders")
+    client.force_login(operator_user)
+    client.post(
+        reverse("console:queue-purge", args=[profile.slug, "us-east-1", "orders"]),
+        {"confirm_name": "orders"},
+        REMOTE_ADDR="198.51.100.23",
+        HTTP_USER_AGENT="curl/8.14 =cmd",
+    )
+    assert AuditEvent.objects.get(action="purge_queue").client_address == "198.51.100.23"
+    client.force_login(admin_user)
+    page = client.get(reverse("audit:log")).content.decode()
+    assert "198.51.100.23" in page and "curl/8.14" in page
+    response = client.get(reverse("audit:log"), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][-2:] == ["client address", "user agent"]
+    assert rows[1][-2:] == ["198.51.100.23", "curl/8.14 =cmd"]

@@ -151,7 +151,7 @@ def endpoint_down(profile, settings):
     [
         ("messages-send", {"body": "typed text", "body_format": "text", "copies": 1}),
         ("messages-poll", {"count": 5, "wait": 0}),
-        ("messages-consume", {"count": 5, "wait": 0, "confirm": "on"}),
+        ("messages-consume", {"count": 5, "wait": 0, "lease": 60}),
         ("messages-export", {"count": 5, "wait": 0}),
     ],
 )

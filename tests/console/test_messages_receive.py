@@ -157,22 +157,82 @@ def test_receive_counts_show_against_max_receive_count_and_the_limit_warns(
     assert visible(raw_sqs, redrive_url) == 0 and visible(raw_sqs, dlq) == 1
 
 
-def test_receive_and_delete_needs_the_confirmation(operator, profile, raw_sqs, queue):
+def in_queue(raw_sqs, url: str) -> int:
+    """Messages still in the queue: visible or hidden by a receive."""
+    counts = raw_sqs.get_queue_attributes(
+        QueueUrl=url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return sum(int(v) for v in counts.values())
+
+
+def receive(client, profile, name: str, **data) -> str:
+    data = {"count": 2, "wait": 0, "lease": 60, **data}
+    return client.post(
+        page_url("messages-consume", profile, name), data, headers=HTMX
+    ).content.decode()
+
+
+def leased_tokens(html: str) -> list[str]:
+    return re.findall(r'name="leased" value="([^"]+)"', html)
+
+
+def test_receive_and_delete_deletes_only_what_the_operator_saw(operator, profile, raw_sqs, queue):
     url, name = queue
     send(raw_sqs, url, 4)
-    refused = operator.post(
-        page_url("messages-consume", profile, name), {"count": 2, "wait": 0}, headers=HTMX
-    ).content.decode()
-    assert "Tick the box to confirm" in refused
-    assert visible(raw_sqs, url) == 4
+    shown = receive(operator, profile, name)
+    assert "Received 2 messages" in shown and "nothing is deleted yet" in shown
+    # Received, shown, hidden from consumers, and still in the queue.
+    assert (visible(raw_sqs, url), in_queue(raw_sqs, url)) == (2, 4)
+    received = AuditEvent.objects.get(action="receive_messages").parameters["message_ids"]
+    assert len(received) == 2 and all(f"message-{i}" in shown for i in received)
     html = operator.post(
-        page_url("messages-consume", profile, name),
-        {"count": 2, "wait": 0, "confirm": "on"},
+        page_url("messages-decide", profile, name),
+        {"leased": leased_tokens(shown), "decision": "delete"},
         headers=HTMX,
     ).content.decode()
-    assert "Received and deleted 2 messages" in html
-    assert visible(raw_sqs, url) == 2
-    assert AuditEvent.objects.get(action="consume_messages").parameters["deleted"] == 2
+    assert "Deleted 2 messages." in html
+    assert in_queue(raw_sqs, url) == 2
+    event = AuditEvent.objects.get(action="consume_messages")
+    assert sorted(event.parameters["message_ids"]) == sorted(received)
+
+
+def test_received_messages_left_undecided_stay_in_the_queue(
+    operator, profile, raw_sqs, standard_url
+):
+    # The browser goes away after the receive: nothing was deleted, and the lease ends.
+    send(raw_sqs, standard_url, 3)
+    receive(operator, profile, "orders", count=3, lease=5)
+    assert in_queue(raw_sqs, standard_url) == 3
+    assert not AuditEvent.objects.filter(action="consume_messages").exists()
+
+
+def test_received_messages_can_be_put_back_at_once(operator, profile, raw_sqs, standard_url):
+    send(raw_sqs, standard_url, 2)
+    shown = receive(operator, profile, "orders")
+    assert visible(raw_sqs, standard_url) == 0
+    html = operator.post(
+        page_url("messages-decide", profile, "orders"),
+        {"leased": leased_tokens(shown), "decision": "release"},
+        headers=HTMX,
+    ).content.decode()
+    assert "Put 2 messages back in the queue." in html
+    assert visible(raw_sqs, standard_url) == 2
+
+
+def test_a_forged_or_foreign_lease_deletes_nothing(operator, profile, raw_sqs, standard_url):
+    send(raw_sqs, standard_url, 2)
+    token, _ = leased_tokens(receive(operator, profile, "orders"))
+    handle = token.split("|")[4].rsplit(":", 1)[0]
+    forged = f"{profile.pk}|us-east-1|orders|fake-id|{handle}:not-our-signature"
+    for leased in ([forged], [token.replace("|orders|", "|elsewhere|")]):
+        html = operator.post(
+            page_url("messages-decide", profile, "orders"),
+            {"leased": leased, "decision": "delete"},
+            headers=HTMX,
+        ).content.decode()
+        assert "not received here" in html
+    assert in_queue(raw_sqs, standard_url) == 2
 
 
 def test_export_downloads_a_fresh_peek_as_ndjson(operator, profile, raw_sqs, standard_url):

@@ -241,3 +241,76 @@ def test_no_secret_is_stored_in_plain_text(db, sqs_endpoint, client_cert):
     assert "hunter2" not in row
     reloaded = AwsProfile.objects.get(pk=stored.pk)
     assert {name: getattr(reloaded, name) for name in secrets} == secrets
+
+
+# CloudTrail shows the person.
+
+
+def _caller(profile: AwsProfile, user: str) -> str:
+    sts = credentials.client_for(profile, REGION, "sts", user=user)
+    return sts.get_caller_identity()["Arn"]
+
+
+def test_a_profile_that_identifies_the_user_assumes_the_role_as_them(db, sqs_endpoint):
+    role = _assume_role_profile(sqs_endpoint, identify_user=True)
+    assert _caller(role, "alice.admin") == (
+        f"arn:aws:sts::{ACCOUNT}:assumed-role/sqs-operators/alice.admin"
+    )
+    # Each user has credentials of their own; a name STS would refuse is made acceptable.
+    assert _caller(role, "o'brien smith").endswith("/o-brien-smith")
+    assert _caller(role, "x").endswith("/x-")
+    assert _caller(role, "alice.admin").endswith("/alice.admin")
+    # Without the switch, everybody shares the profile's own session.
+    role.identify_user = False
+    role.save()
+    assert _caller(role, "alice.admin").endswith("/dashboard")
+    assert _caller(role, "bob").endswith("/dashboard")
+
+
+def test_assume_role_sends_the_user_as_source_identity(db, sqs_endpoint, monkeypatch):
+    from botocore.client import BaseClient
+
+    sent: list[dict] = []
+    real = BaseClient._make_api_call
+
+    def capture(self, operation, params):
+        if operation == "AssumeRole":
+            sent.append(params)
+        return real(self, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", capture)
+    role = _assume_role_profile(sqs_endpoint, identify_user=True)
+    _caller(role, "alice.admin")
+    assert [(p["RoleSessionName"], p["SourceIdentity"]) for p in sent] == [
+        ("alice.admin", "alice.admin")
+    ]
+
+
+def test_the_dashboard_works_in_the_role_as_the_signed_in_user(
+    client, operator_user, sqs_endpoint, raw_sqs
+):
+    raw_sqs.create_queue(QueueName="orders")
+    role = _assume_role_profile(sqs_endpoint, identify_user=True)
+    role.grant_default_access()
+    client.force_login(operator_user)
+    page = client.get(f"/p/{role.slug}/{REGION}/queues/")
+    assert page.status_code == 200 and "orders" in page.content.decode()
+    # The credentials the page used are the operator's own session.
+    frozen = credentials.temporary_credentials(role, "oscar-operator").get_frozen_credentials()
+    sts = credentials.boto3.client(
+        "sts",
+        endpoint_url=sqs_endpoint,
+        region_name=REGION,
+        aws_access_key_id=frozen.access_key,
+        aws_secret_access_key=frozen.secret_key,
+        aws_session_token=frozen.token,
+    )
+    assert sts.get_caller_identity()["Arn"].endswith("/oscar-operator")
+
+
+def test_roles_anywhere_names_the_user_as_the_session(
+    db, sqs_endpoint, fake_rolesanywhere, client_cert
+):
+    workload = _roles_anywhere_profile(sqs_endpoint, client_cert, identify_user=True)
+    credentials.sqs_for(workload, REGION, user="vera-viewer").list_queues()
+    assert fake_rolesanywhere.sessions[-1]["body"]["roleSessionName"] == "vera-viewer"

@@ -139,6 +139,9 @@ def test_each_created_profile_is_audited_as_coming_from_the_command_line(
         "region": "eu-central-1",
         "endpoint_url": sqs_endpoint,
         "is_production": False,
+        # Imported profiles get the access every profile had before per-profile grants.
+        "may_view": ["Operators", "Viewers"],
+        "may_operate": ["Operators"],
     }
 
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from queues.models import AuthMode, AwsProfile
-from queues.profiles.validation import validate_profile
+from queues.profiles.validation import validate_endpoint_url, validate_profile
 
 from .pki import RA_PROFILE_ARN, ROLE_ARN, TRUST_ANCHOR_ARN, issue
 
@@ -32,6 +32,12 @@ ROLE = {
     "duration_seconds": 1800,
     "external_id": "ext-77",
 }
+
+
+@pytest.fixture(autouse=True)
+def localstack_is_allowed(settings):
+    """ROLE's endpoint is a compose network's LocalStack, listed as an install would list it."""
+    settings.PROFILE_ENDPOINT_HOSTS = ["localstack"]
 
 
 @pytest.fixture
@@ -101,6 +107,17 @@ def test_a_valid_profile_passes_everywhere(admin, tmp_path):
         ("region", "moon", "'moon' is not an AWS region name (like eu-west-1)."),
         ("endpoint_url", "ftp://127.0.0.1:21", "Use an http:// or https:// URL with a host name."),
         ("endpoint_url", "http://localstack:port", "The port in this URL is not a number."),
+        (
+            "endpoint_url",
+            "http://169.254.169.254/latest",
+            "169.254.169.254 is the instance metadata service, never an SQS endpoint.",
+        ),
+        (
+            "endpoint_url",
+            "http://sqs.example.com:4566",
+            "sqs.example.com is not an AWS endpoint (*.amazonaws.com, *.amazonaws.com.cn, "
+            "*.api.aws) nor this machine; an administrator can allow it in PROFILE_ENDPOINT_HOSTS.",
+        ),
         (
             "role_session_name",
             "has space",
@@ -178,3 +195,48 @@ def test_plain_values_are_checked_like_a_profile():
         "duration_seconds": ["Use 900 to 43,200 seconds (15 minutes to 12 hours)."],
         "access_key_id": ["This mode needs this field."],
     }
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://sqs.eu-west-1.amazonaws.com",
+        "https://sqs.cn-north-1.amazonaws.com.cn",
+        "https://sqs.eu-west-1.api.aws",
+        "https://vpce-0abc-xyz.sqs.eu-west-1.vpce.amazonaws.com",
+        "http://localhost:4566",
+        "http://127.0.0.1:9324",
+        "http://[::1]:4566",
+        "http://localstack:4566",  # listed in PROFILE_ENDPOINT_HOSTS
+    ],
+)
+def test_aws_this_machine_and_listed_hosts_are_allowed(url):
+    validate_endpoint_url(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://169.254.169.254", "instance metadata"),
+        ("http://[fd00:ec2::254]", "instance metadata"),
+        ("http://[::ffff:169.254.169.254]", "instance metadata"),
+        ("http://169.254.170.2/v2/credentials", "link-local"),
+        ("http://[fe80::1]:80", "link-local"),
+        ("http://amazonaws.com.evil.example", "not an AWS endpoint"),
+        ("http://sqs.amazonaws.com.evil.example", "not an AWS endpoint"),
+        ("http://10.0.0.5:4566", "not an AWS endpoint"),
+    ],
+)
+def test_other_hosts_and_metadata_addresses_are_refused(url, reason):
+    with pytest.raises(ValidationError) as refused:
+        validate_endpoint_url(url)
+    assert reason in refused.value.messages[0]
+
+
+def test_listed_hosts_take_wildcards_but_never_allow_metadata(settings):
+    settings.PROFILE_ENDPOINT_HOSTS = ["*.internal.example", "169.254.169.254"]
+    validate_endpoint_url("https://sqs.internal.example")
+    with pytest.raises(ValidationError):
+        validate_endpoint_url("https://internal.example.evil")
+    with pytest.raises(ValidationError, match="metadata"):
+        validate_endpoint_url("http://169.254.169.254")

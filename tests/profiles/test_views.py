@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
@@ -138,6 +139,9 @@ def test_a_blank_secret_keeps_the_stored_value(admin, profile):
         access_key_id=profile.access_key_id,
         secret_access_key="",
         region="eu-west-2",
+        # The form sends its ticked grants back unchanged.
+        viewer_groups=[g.pk for g in profile.viewer_groups.all()],
+        operator_groups=[g.pk for g in profile.operator_groups.all()],
     )
     response = admin.post(reverse("profiles:edit", args=[profile.slug]), data)
     assert response.status_code == 302
@@ -521,3 +525,44 @@ def test_a_profile_whose_secret_cannot_be_decrypted_is_reported_not_crashed(
         reverse("profiles:test", args=[profile.slug]), headers={"HX-Request": "true"}
     )
     assert "cannot be decrypted with the configured FERNET_KEYS" in response.content.decode()
+
+
+# Who may use a profile.
+
+
+def test_a_new_profile_offers_todays_access_and_the_admin_narrows_it(admin, operator_user):
+    form = admin.get(CREATE).context["form"]
+    assert {g.name for g in form["viewer_groups"].initial} == {"Operators", "Viewers"}
+    assert {g.name for g in form["operator_groups"].initial} == {"Operators"}
+    assert "Admins" not in admin.get(CREATE).content.decode().split("May view")[1][:400]
+    viewers = Group.objects.get(name="Viewers")
+    admin.post(CREATE, _static(is_production="on", viewer_groups=[viewers.pk]))
+    created = AwsProfile.objects.get(name="Staging")
+    assert list(created.viewer_groups.all()) == [viewers]
+    assert not created.operator_groups.exists()
+    event = AuditEvent.objects.get(action="create_profile")
+    assert (event.parameters["may_view"], event.parameters["may_operate"]) == (["Viewers"], [])
+
+
+def test_granting_operate_rights_is_an_audited_change(admin, profile):
+    operators = Group.objects.get(name="Operators")
+    data = _static(name=profile.name, endpoint_url=profile.endpoint_url, secret_access_key="")
+    data.update(access_key_id=profile.access_key_id, region=profile.region)
+    response = admin.post(
+        reverse("profiles:edit", args=[profile.slug]),
+        {**data, "viewer_groups": [operators.pk], "operator_groups": []},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert not profile.operator_groups.exists()
+    event = AuditEvent.objects.get(action="edit_profile")
+    assert event.parameters["changed"] == ["operator_groups", "viewer_groups"]
+    assert event.parameters["may_view"] == ["Operators"]
+    assert event.parameters["may_operate"] == []
+
+
+def test_a_duplicate_is_open_to_the_same_groups(admin, profile):
+    profile.operator_groups.clear()
+    admin.post(reverse("profiles:duplicate", args=[profile.slug]))
+    copy = AwsProfile.objects.get(name=f"{profile.name} (copy)")
+    assert {g.name for g in copy.viewer_groups.all()} == {"Operators", "Viewers"}
+    assert not copy.operator_groups.exists()

@@ -143,11 +143,14 @@ def test_a_stale_receipt_handle_is_reported_as_stale(sqs, raw_sqs, standard_url)
     assert "Poll again" in results[0].error
 
 
-def test_consume_receives_and_deletes(sqs, raw_sqs, url):
+def test_a_leased_receive_deletes_nothing_until_asked(sqs, raw_sqs, url):
     send(raw_sqs, url, 12)
-    result = sqs.consume(url, 5)
-    assert len(result.messages) == 5 and result.deleted == 5
-    assert visible(raw_sqs, url) == 7
+    received = sqs.receive_leased(url, 5, lease=60)
+    assert len(received) == 5 and visible(raw_sqs, url) == 7
+    results = sqs.delete_messages(url, [m.receipt_handle for m in received[:3]])
+    assert all(r.ok for r in results)
+    assert sqs.release(url, [m.receipt_handle for m in received[3:]]) == 0
+    assert visible(raw_sqs, url) == 9
 
 
 def test_a_long_poll_on_an_empty_queue_waits_and_returns_nothing(sqs, standard_url):

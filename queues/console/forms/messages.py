@@ -18,7 +18,10 @@ from ...sqs import OutgoingMessage, Queue
 from ...sqs.messages import attribute_size, message_size
 
 MAX_ATTRIBUTES = 10
+# Copies the send form sends in its own request; more (up to MAX_BULK_COPIES) are streamed with
+# progress and Stop (views/bulk.py).
 MAX_COPIES = 100
+MAX_BULK_COPIES = 10_000
 ATTRIBUTE_TYPES = ("String", "Number", "Binary")
 
 # Characters SQS accepts in a body and in String attribute values.
@@ -138,9 +141,10 @@ class SendMessageForm(forms.Form):
     copies = forms.IntegerField(
         label="Copies",
         min_value=1,
-        max_value=MAX_COPIES,
+        max_value=MAX_BULK_COPIES,
         initial=1,
-        help_text="Send this many copies, 10 per SendMessageBatch call.",
+        help_text=f"At most {MAX_BULK_COPIES:,}, 10 per SendMessageBatch call; more than "
+        f"{MAX_COPIES} are sent with progress and a Stop button.",
     )
 
     def __init__(self, *args: Any, queue: Queue, **kwargs: Any) -> None:
@@ -360,9 +364,13 @@ class PollForm(ReceiveForm):
 
 
 class ConsumeForm(ReceiveForm):
-    confirm = forms.BooleanField(
-        label="I understand the received messages are deleted from the queue for good",
-        error_messages={"required": "Tick the box to confirm: this deletes the messages."},
+    lease = forms.IntegerField(
+        label="Hide them for",
+        min_value=5,
+        max_value=900,
+        initial=60,
+        help_text="Seconds, 5-900: how long the received messages stay hidden from consumers "
+        "while you decide. Nothing is deleted until you press Delete.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

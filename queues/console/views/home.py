@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from ...accounts.roles import BROWSE, require_permission
-from ...profiles.models import AwsProfile
 from ...sqs.regions import is_region_name
 from .. import workspace
+from ..profile_lookup import request_profiles
 
 
 @require_GET
@@ -18,7 +18,9 @@ from .. import workspace
 def home(request: HttpRequest) -> HttpResponse:
     current = workspace.remembered(request)
     if current is None:
-        return render(request, "console/no_profiles.html")
+        # Only production profiles (or none) to look at: the user picks, nobody lands there.
+        choices = request_profiles(request)
+        return render(request, "console/no_profiles.html", {"choices": choices})
     return redirect("console:queue-list", current.profile.slug, current.region)
 
 
@@ -26,7 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_permission(BROWSE)
 def switch(request: HttpRequest) -> HttpResponse:
     """The header's profile/region picker: go to that workspace's queue list."""
-    profile = AwsProfile.objects.filter(slug=request.GET.get("profile", "")).first()
+    wanted = request.GET.get("profile", "")
+    profile = next((p for p in request_profiles(request) if p.slug == wanted), None)
     if profile is None:
         messages.error(request, "Pick a profile from the list.")
         return redirect("console:home")

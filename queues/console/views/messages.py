@@ -8,6 +8,8 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
+from django.core import signing
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
@@ -20,11 +22,14 @@ from ...sqs import Message, PeekResult, Queue, QueueNotFound, SqsError
 from ...sqs.batching import running
 from ...sqs.message_operations import MAX_RECEIVE
 from .. import workspace
-from ..forms.messages import ConsumeForm, PollForm, SendMessageForm
+from ..forms.bulk import BrowseForm, ImportForm
+from ..forms.messages import MAX_COPIES, ConsumeForm, PollForm, SendMessageForm
 from ..workspace import Workspace
+from . import bulk
 
 TEMPLATE = "console/messages.html"
 COUNTS_CHANGED = "countsChanged"
+_leases = signing.Signer(salt="sqsadmin.leased-messages")
 NOT_FOUND_AGAIN = (
     "SQS did not hand this message out again: it was deleted, moved to a dead-letter queue or "
     "received by a consumer since the poll. Poll again to see the queue as it is now."
@@ -53,6 +58,8 @@ def _page_context(queue: Queue, **extra: Any) -> dict[str, Any]:
         "send_form": SendMessageForm(queue=queue),
         "poll_form": PollForm(limit=queue.redrive_limit),
         "consume_form": ConsumeForm(),
+        "browse_form": BrowseForm(),
+        "import_form": ImportForm(queue=queue),
         **extra,
     }
 
@@ -76,17 +83,19 @@ def _flag(messages: tuple[Message, ...], limit: int | None) -> int:
 @require_GET
 @require_permission(OPERATE)
 def messages_page(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="view_messages")
     return render(request, TEMPLATE, _page_context(workspace.queue_or_404(current, queue)))
 
 
 @require_POST
 @require_permission(OPERATE)
 def send(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="send_message")
     found, error = _queue_for_action(current, queue)
     form = SendMessageForm(request.POST, queue=found)
     context: dict[str, Any] = {"send_form": form, "send_error": error}
+    if not error and form.is_valid() and form.cleaned_data["copies"] > MAX_COPIES:
+        return bulk.start_send(request, current, found, form)
     if not error and form.is_valid():
         outgoing = form.messages()
         try:
@@ -129,7 +138,7 @@ def _counts_changed(response: HttpResponse) -> HttpResponse:
 @require_permission(OPERATE)
 def counts(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     """The counts strip, reloaded by the page after a send, delete or receive-and-delete."""
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="view_messages")
     try:
         found = current.queue(queue)
     except SqsError:
@@ -149,7 +158,7 @@ def _fresh_counts(current: Workspace, queue: Queue):
 def poll(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     """Peek. The queue's attributes (for the redrive limit) load while the peek runs, unless the
     form asks to confirm a poll at the limit, which needs the limit first."""
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="peek_messages")
     context: dict[str, Any] = {}
     try:
         url = current.queue_url(queue)
@@ -216,7 +225,8 @@ def _poll_response(request: HttpRequest, queue: Queue, context: dict[str, Any]) 
     context.setdefault("poll_form", PollForm(limit=queue.redrive_limit))
     if request.htmx:
         response = render(request, f"{TEMPLATE}#poll-panel", context)
-        return _counts_changed(response) if context.get("consumed") else response
+        changed = any(context.get(k) for k in ("consumed", "released", "leased"))
+        return _counts_changed(response) if changed else response
     return render(request, TEMPLATE, {**_page_context(queue), **context})
 
 
@@ -225,7 +235,7 @@ def _poll_response(request: HttpRequest, queue: Queue, context: dict[str, Any]) 
 def delete(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     """Delete exactly the messages the user picked from a poll, by their MessageIds: SQS hands
     them out again under a short lease, and only those are deleted (see delete_selected)."""
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="delete_messages")
     picked = request.POST.getlist("only") or request.POST.getlist("selected")
     ids = list(dict.fromkeys(i.strip() for i in picked if i.strip()))[:MAX_RECEIVE]
     context: dict[str, Any] = {"queue_name": queue}
@@ -266,40 +276,55 @@ def delete(request: HttpRequest, profile: str, region: str, queue: str) -> HttpR
     return _poll_response(request, found, {"poll_error": error, **context})
 
 
+def _lease_token(current: Workspace, queue: str, message: Message) -> str:
+    """A received message as the page hands it back: signed, so the delete that follows acts on
+    the messages SQS returned to this queue's receive, and the audit names them truthfully."""
+    where = f"{current.profile.pk}|{current.region}|{queue}"
+    return _leases.sign(f"{where}|{message.message_id}|{message.receipt_handle}")
+
+
+def _leased(current: Workspace, queue: str, tokens: list[str]) -> list[tuple[str, str]] | None:
+    """(MessageId, receipt handle) of each token, or None when any was not signed here."""
+    where = f"{current.profile.pk}|{current.region}|{queue}"
+    pairs = []
+    for token in tokens[:MAX_RECEIVE]:
+        try:
+            pk, region, name, message_id, handle = _leases.unsign(token).split("|", 4)
+        except (signing.BadSignature, ValueError):
+            return None
+        if f"{pk}|{region}|{name}" != where:
+            return None
+        pairs.append((message_id, handle))
+    return pairs
+
+
 @require_POST
 @require_permission(OPERATE)
 def consume(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
-    current = workspace.enter(request, profile, region)
+    """Receive and delete, first half: receive under a lease and show the messages. Nothing is
+    deleted until the operator asks for exactly these (consume_decide); if nobody does, they
+    reappear when the lease ends."""
+    current = workspace.enter(request, profile, region, operate="receive_messages")
     found, error = _queue_for_action(current, queue)
     form = ConsumeForm(request.POST)
     context: dict[str, Any] = {"consume_form": form, "poll_error": error}
     if not error and form.is_valid():
-        count, wait = form.cleaned_data["count"], form.cleaned_data["wait"]
+        count, wait, lease = (form.cleaned_data[k] for k in ("count", "wait", "lease"))
         try:
             with audit.recorded_for(
-                request, "consume_messages", queue=queue, count=count, wait=wait
-            ) as e:
-                result = current.sqs.consume(found.url, count, wait=wait)
-                e.parameters.update(
-                    received=len(result.messages),
-                    message_ids=[m.message_id for m in result.messages],
-                    deleted=result.deleted,
-                )
-                if result.deleted < len(result.messages):
-                    e.outcome = AuditEvent.Outcome.PARTIAL
+                request, "receive_messages", queue=queue, count=count, wait=wait, lease=lease
+            ) as event:
+                received = current.sqs.receive_leased(found.url, count, wait=wait, lease=lease)
+                event.parameters["message_ids"] = [m.message_id for m in received]
         except SqsError as failure:
             context["poll_error"] = str(failure)
         else:
-            failures = {
-                m.message_id: d.error
-                for m, d in zip(result.messages, result.deletions, strict=True)
-                if not d.ok
-            }
             context.update(
-                consumed=True,
-                results=result.messages,
-                consume_failures=failures,
-                consume_form=ConsumeForm(initial={"count": count, "wait": wait}),
+                leased=True,
+                lease=lease,
+                results=received,
+                lease_tokens=[_lease_token(current, queue, m) for m in received],
+                consume_form=ConsumeForm(initial={"count": count, "wait": wait, "lease": lease}),
             )
             if not request.htmx:
                 context["counts"] = _fresh_counts(current, found)
@@ -308,9 +333,51 @@ def consume(request: HttpRequest, profile: str, region: str, queue: str) -> Http
 
 @require_POST
 @require_permission(OPERATE)
+def consume_decide(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    """Receive and delete, second half: delete exactly the messages shown, or put them back."""
+    current = workspace.enter(request, profile, region, operate="consume_messages")
+    found, error = _queue_for_action(current, queue)
+    pairs = _leased(current, queue, request.POST.getlist("leased"))
+    decision = request.POST.get("decision")
+    context: dict[str, Any] = {"poll_error": error}
+    if pairs is None or not pairs or decision not in ("delete", "release"):
+        context["poll_error"] = error or (
+            "These messages were not received here, or the page is out of date: receive again."
+        )
+        return _poll_response(request, found, context)
+    ids, handles = [i for i, _ in pairs], [h for _, h in pairs]
+    action = "consume_messages" if decision == "delete" else "release_messages"
+    unreleased, failures = 0, {}
+    try:
+        with audit.recorded_for(request, action, queue=queue, received=len(ids)) as event:
+            url = found.url or current.queue_url(queue)
+            if decision == "delete":
+                results = current.sqs.delete_messages(url, handles)
+                failures = {i: r.error for i, r in zip(ids, results, strict=True) if not r.ok}
+            else:
+                unreleased = current.sqs.release(url, handles)
+            done = [i for i in ids if i not in failures]
+            event.parameters.update(message_ids=done, failed=len(failures))
+            if failures:
+                event.outcome = AuditEvent.Outcome.PARTIAL
+                event.error = next(iter(failures.values()))
+    except SqsError as failure:
+        context["poll_error"] = str(failure)
+        return _poll_response(request, found, context)
+    context.update(consumed=decision == "delete", released=decision == "release")
+    context.update(decided=done, consume_failures=failures, unreleased=unreleased)
+    if not request.htmx:
+        context["counts"] = _fresh_counts(current, found)
+    return _poll_response(request, found, context)
+
+
+@require_POST
+@require_permission(OPERATE)
 def export(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     """A fresh peek streamed as NDJSON; the bodies pass through, nothing is kept."""
-    current = workspace.enter(request, profile, region)
+    if not settings.MESSAGE_EXPORT_ENABLED:
+        return bulk.transfer_off(request)
+    current = workspace.enter(request, profile, region, operate="export_messages")
     found, error = _queue_for_action(current, queue)
     limit = found.redrive_limit
     form = PollForm(request.POST, limit=limit)

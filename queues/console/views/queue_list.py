@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET
 from ...accounts.roles import BROWSE, require_permission
 from ...sqs import Queue, QueueNotFound
 from ...sqs.batching import batched
-from ...sqs.queues import queue_name_from_url, queue_name_problem
-from .. import workspace
+from ...sqs.queues import QueuePage, queue_name_from_url, queue_name_problem
+from .. import queue_index, workspace
 
 # How many GetQueueAttributes calls one chunk request runs at once. A browser opens about six
 # connections per host, so at most ~30 calls are in flight per user: below the boto3 client's
@@ -173,7 +173,26 @@ def queue_list(request: HttpRequest, profile: str, region: str) -> HttpResponse:
     size = _page_size(request.GET.get("size"))
     with_tags = request.GET.get("tags") == "1"
     with_counts = request.GET.get("counts") == "1"
-    page = current.sqs.list_queues(prefix, max_results=size, next_token=token)
+    search = request.GET.get("search", "").strip()[:80]
+    if request.GET.get("refresh") == "1":
+        # The Refresh button: rebuild the index now, then back to the bookmarkable URL.
+        queue_index.build(current.profile, region)
+        query = request.GET.copy()
+        del query["refresh"]
+        return redirect(f"{request.path}?{query.urlencode()}")
+    matches = 0
+    if search:
+        # Names containing the term, across every queue of the account: from the queue index.
+        index = queue_index.for_search(current.profile, region)
+        found = [u for u in index.search(search) if queue_name_from_url(u).startswith(prefix)]
+        matches, token = len(found), None
+        page = QueuePage(tuple(found[:size]), None)
+    else:
+        page = current.sqs.list_queues(prefix, max_results=size, next_token=token)
+        index = queue_index.current(current.profile, region)
+        # An account larger than a page gets its index ready for the first search.
+        if page.next_token and (index is None or index.stale):
+            queue_index.refresh_in_background(current.profile, region)
     urls = tuple(sorted(page.urls, key=queue_name_from_url))
     links = detail_links(profile, region)
     chunks = []
@@ -204,6 +223,9 @@ def queue_list(request: HttpRequest, profile: str, region: str) -> HttpResponse:
         "with_counts": with_counts,
         "counts_url": f"{request.path}?{counts_query.urlencode()}",
         "prefix": prefix,
+        "search": search,
+        "index": index,
+        "matches": matches,
         "size": size,
         "page_sizes": PAGE_SIZES,
         "with_tags": with_tags,

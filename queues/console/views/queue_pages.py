@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from dataclasses import replace
 from datetime import timedelta
 
 from django.contrib import messages
@@ -49,7 +48,7 @@ def dead_letter_options(request: HttpRequest, profile: str, region: str) -> Http
     """The dead-letter queue field's suggestions for what is typed so far: queues of the same
     type whose names start with it, found with ListQueues' prefix (so any queue of an account
     with thousands can be found)."""
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="list_dead_letter_queues")
     typed = request.GET.get("dead_letter_queue", "").strip()
     prefix = queue_name_from_arn(typed) if typed.startswith("arn:") else typed
     fifo = request.GET.get("queue_type") == "fifo"
@@ -76,7 +75,7 @@ def _form_failed(request: HttpRequest, context: dict, error: SqsError) -> HttpRe
 @require_permission(OPERATE)
 def queue_name_check(request: HttpRequest, profile: str, region: str) -> HttpResponse:
     """Live validation of the create form's name: format, .fifo and whether it is taken."""
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="check_queue_name")
     fifo = request.GET.get("queue_type") == "fifo"
     name = settled_queue_name(request.GET.get("name", ""), fifo=fifo)
     problem, note = queue_name_problem(name, fifo=fifo), ""
@@ -99,7 +98,7 @@ def queue_name_check(request: HttpRequest, profile: str, region: str) -> HttpRes
 @require_http_methods(["GET", "POST"])
 @require_permission(OPERATE)
 def queue_create(request: HttpRequest, profile: str, region: str) -> HttpResponse:
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="create_queue")
     form = QueueForm(request.POST or None, queue_names=_dead_letter_choices(current))
     context = {
         "form": form,
@@ -131,8 +130,8 @@ def queue_create(request: HttpRequest, profile: str, region: str) -> HttpRespons
 @require_permission(BROWSE)
 def queue_detail(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
     current = workspace.enter(request, profile, region)
-    found = workspace.queue_or_404(current, queue)
-    details = current.sqs.queue_details(found.url)
+    # Attributes, tags and dead-letter sources in one round trip (the URL is remembered).
+    found, details = workspace.queue_or_404(current, queue, with_details=True)
     context = {
         **detail_links(profile, region),
         "queue": found,
@@ -167,12 +166,11 @@ def queue_counts(request: HttpRequest, profile: str, region: str, queue: str) ->
 @require_http_methods(["GET", "POST"])
 @require_permission(OPERATE)
 def queue_edit(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
-    current = workspace.enter(request, profile, region)
-    found = workspace.queue_or_404(current, queue)
-    # Tags that cannot be read start empty: saving then only adds tags, never removes any.
-    with contextlib.suppress(SqsError):
-        found = replace(found, tags=current.sqs.list_queue_tags(found.url))
-    same_type = [n for n in _dead_letter_choices(current) if n.endswith(".fifo") == found.is_fifo]
+    current = workspace.enter(request, profile, region, operate="edit_queue")
+    # Attributes, tags and the dead-letter suggestions in one round trip. Tags that cannot be
+    # read start empty: saving then only adds tags, never removes any.
+    found, names = workspace.queue_or_404(current, queue, for_edit=True)
+    same_type = [n for n in names or () if n.endswith(".fifo") == found.is_fifo]
     form = QueueForm(request.POST or None, queue=found, queue_names=same_type)
     context = {
         "form": form,
@@ -233,7 +231,7 @@ def _purge_retry_hint(current: workspace.Workspace, queue: str) -> str:
 @require_http_methods(["GET", "POST"])
 @require_permission(OPERATE)
 def queue_purge(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="purge_queue")
     found = workspace.queue_or_404(current, queue)
     counts = found.counts
     form = TypedConfirmationForm(request.POST or None, expected=found.name, verb="purge")
@@ -266,7 +264,7 @@ def queue_purge(request: HttpRequest, profile: str, region: str, queue: str) -> 
 @require_http_methods(["GET", "POST"])
 @require_permission(OPERATE)
 def queue_delete(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
-    current = workspace.enter(request, profile, region)
+    current = workspace.enter(request, profile, region, operate="delete_queue")
     found = workspace.queue_or_404(current, queue)
     form = TypedConfirmationForm(request.POST or None, expected=found.name, verb="delete")
     context: dict = {

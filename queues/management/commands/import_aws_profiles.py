@@ -236,6 +236,8 @@ class Command(BaseCommand):
                 # The same event, with the same settings (never secrets), as the web page's.
                 with audit.recorded("create_profile", username=username) as event:
                     profile.save()
+                    # As every profile had before per-profile access; Admins narrow it later.
+                    profile.grant_default_access()
                     event.profile, event.profile_name = profile, profile.name
                     event.parameters.update(profile.described())
                 self.stdout.write(self.style.SUCCESS(f"Created {plan.describe()}"))

@@ -1,0 +1,347 @@
+"""Overhead per page: what the dashboard adds to the SQS calls a page needs.
+
+gunicorn serves the dashboard as production does (DEBUG off, whitenoise, 1 worker x 4 threads),
+one request at a time. For every page and fragment, N requests (OVERHEAD_REQUESTS, 40) are timed
+interleaved with raw boto3 making the same SQS calls with the same parallelism (the floor): one
+dashboard request, then one floor, and so on, so a busy moment of a shared machine hits both.
+The overhead is the dashboard's median minus the floor's median. Pages without SQS calls (Audit,
+Profiles) have a floor of 0: their whole time is overhead.
+
+On a shared machine wall-clock medians carry other processes' load, so CPU time is measured too:
+the gunicorn worker's CPU per request (every thread, from /proc/<pid>/task/*/schedstat) against
+the floor's process CPU per round (time.process_time, boto3's own signing and parsing included).
+Their difference is the CPU the dashboard adds per page, whatever else the machine runs.
+
+The "calls" column lists each page's SQS calls in the order they wait on each other: `→` is a
+sequential step, `‖` calls made at the same time.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+
+import requests
+
+from bench.harness import REGION, Bench, free_port, server_process
+from bench.queues import CHUNK_RE
+from queues.sqs.queues import COUNT_ATTRIBUTES, ROW_ATTRIBUTES
+
+TITLE = "Overhead per page: dashboard median minus raw boto3 median (gunicorn 1 worker x 4 threads)"
+REQUESTS = int(os.environ.get("OVERHEAD_REQUESTS", "40"))
+TARGET_MS = 5.0
+LIST_QUEUES = 20
+DETAIL, POLL, SEND = "ovh-detail", "ovh-poll", "ovh-send"
+POLL_COUNT = 5
+BODY = '{"order": 1234, "status": "created"}'
+
+
+@dataclass(frozen=True)
+class OverheadRow:
+    label: str
+    calls: str
+    dashboard_ms: float
+    floor_ms: float
+    spread_ms: float  # interquartile range of the dashboard's times: the noise
+    dashboard_cpu_ms: float = 0.0
+    floor_cpu_ms: float = 0.0
+
+    @property
+    def overhead_ms(self) -> float:
+        return self.dashboard_ms - self.floor_ms
+
+
+def print_table(title: str, rows: list[OverheadRow]) -> None:
+    print(f"\n{title}")
+    print(f"{REQUESTS} requests each, interleaved; medians; IQR: the dashboard's spread")
+    print(
+        f"{'page':<14} {'SQS calls (→ sequential, ‖ parallel)':<52} {'dashboard':>9} "
+        f"{'boto3':>8} {'overhead':>9} {'IQR':>7}  {'CPU: dash':>9} {'boto3':>6} {'added':>6}"
+        "  target"
+    )
+    for row in rows:
+        ok = "ok" if row.overhead_ms <= TARGET_MS else "OVER"
+        print(
+            f"{row.label:<14} {row.calls:<52} {row.dashboard_ms:>7.1f}ms {row.floor_ms:>6.1f}ms "
+            f"{row.overhead_ms:>7.1f}ms {row.spread_ms:>5.1f}ms  {row.dashboard_cpu_ms:>7.1f}ms "
+            f"{row.floor_cpu_ms:>4.1f}ms {row.dashboard_cpu_ms - row.floor_cpu_ms:>4.1f}ms  "
+            f"<= {TARGET_MS:g} ms {ok}"
+        )
+
+
+@dataclass
+class Page:
+    label: str
+    calls: str
+    dashboard: Callable[[], object]
+    floor: Callable[[], object]
+
+
+def _gunicorn(base: str) -> list[str]:
+    return [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "sqsadmin.wsgi",
+        "--bind",
+        base.removeprefix("http://"),
+        "--workers",
+        "1",
+        "--threads",
+        "4",
+        "--timeout",
+        "60",
+    ]
+
+
+def _seed(bench: Bench) -> dict[str, str]:
+    sqs = bench.raw_sqs
+    bench.create_queues([f"ovh-{i:03d}" for i in range(LIST_QUEUES)])
+    dlq = sqs.create_queue(QueueName=f"{DETAIL}-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    urls = {
+        DETAIL: sqs.create_queue(
+            QueueName=DETAIL,
+            Attributes={
+                "RedrivePolicy": f'{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"1000"}}'
+            },
+            tags={"team": "bench", "env": "overhead"},
+        )["QueueUrl"],
+        POLL: sqs.create_queue(QueueName=POLL)["QueueUrl"],
+        SEND: sqs.create_queue(QueueName=SEND)["QueueUrl"],
+    }
+    sqs.send_message_batch(
+        QueueUrl=urls[POLL],
+        Entries=[{"Id": str(i), "MessageBody": BODY} for i in range(POLL_COUNT)],
+    )
+    return urls
+
+
+def _pages(bench: Bench, http: requests.Session, base: str, urls: dict[str, str]) -> list[Page]:
+    sqs = bench.raw_sqs
+    pool = ThreadPoolExecutor(max_workers=8)
+    ws = f"{base}/p/{bench.profile.slug}/{REGION}"
+    htmx = {"HX-Request": "true"}
+    post_headers = {**htmx, "X-CSRFToken": http.cookies["csrftoken"]}
+
+    def get(url: str, expect: str, headers: dict | None = None) -> Callable[[], object]:
+        def fetch() -> None:
+            response = http.get(url, headers=headers, timeout=30)
+            if response.status_code != 200 or expect not in response.text:
+                raise RuntimeError(f"{url} answered {response.status_code}: {response.text[:300]}")
+
+        return fetch
+
+    def post(url: str, data: dict, expect: str) -> Callable[[], object]:
+        def send() -> None:
+            response = http.post(url, data=data, headers=post_headers, timeout=30)
+            if response.status_code != 200 or expect not in response.text:
+                raise RuntimeError(f"{url} answered {response.status_code}: {response.text[:300]}")
+
+        return send
+
+    def parallel(*calls: Callable[[], object]) -> None:
+        for future in [pool.submit(call) for call in calls]:
+            future.result()
+
+    list_html = http.get(f"{ws}/queues/", timeout=30).text
+    chunk_url = base + unescape(CHUNK_RE.findall(list_html)[0])
+    chunk_urls = bench.list_all_queue_urls("ovh-")[:50]
+    chunk_urls = [u for u in chunk_urls if u.rsplit("/", 1)[1] in chunk_url]
+
+    def all_attributes(url: str) -> Callable[[], object]:
+        return lambda: sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
+
+    def chunk_floor() -> None:
+        # The chunk view runs COUNT_CONCURRENCY (5) calls at a time.
+        with ThreadPoolExecutor(max_workers=5) as chunk_pool:
+            list(
+                chunk_pool.map(
+                    lambda u: sqs.get_queue_attributes(QueueUrl=u, AttributeNames=ROW_ATTRIBUTES),
+                    chunk_urls,
+                )
+            )
+
+    def detail_floor() -> None:
+        url = urls[DETAIL]
+        parallel(
+            all_attributes(url),
+            lambda: sqs.list_queue_tags(QueueUrl=url),
+            lambda: sqs.list_dead_letter_source_queues(QueueUrl=url),
+        )
+
+    def poll_floor() -> None:
+        url = urls[POLL]
+
+        def peek() -> None:
+            messages = sqs.receive_message(
+                QueueUrl=url,
+                MaxNumberOfMessages=POLL_COUNT,
+                WaitTimeSeconds=0,
+                VisibilityTimeout=30,
+                MessageSystemAttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
+            sqs.change_message_visibility_batch(
+                QueueUrl=url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
+                    for i, m in enumerate(messages)
+                ],
+            )
+
+        parallel(all_attributes(url), peek)
+
+    def send_floor() -> None:
+        url = urls[SEND]
+        sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
+        sqs.send_message(QueueUrl=url, MessageBody=BODY)
+
+    def edit_floor() -> None:
+        url = urls[DETAIL]
+        parallel(
+            all_attributes(url),
+            lambda: sqs.list_queue_tags(QueueUrl=url),
+            lambda: sqs.list_queues(MaxResults=1000),
+        )
+
+    return [
+        Page(
+            "list",
+            "ListQueues",
+            get(f"{ws}/queues/", "ovh-000"),
+            lambda: sqs.list_queues(MaxResults=1000),
+        ),
+        Page(
+            "count chunk",
+            f"{len(chunk_urls)} x GetQueueAttributes, 5 at a time",
+            get(chunk_url, "ovh-000", htmx),
+            chunk_floor,
+        ),
+        Page(
+            "detail",
+            "GetQueueAttributes ‖ ListQueueTags ‖ ListDLSources",
+            get(f"{ws}/queues/{DETAIL}/", "overhead"),
+            detail_floor,
+        ),
+        Page(
+            "counts poll",
+            "GetQueueAttributes",
+            get(f"{ws}/queues/{DETAIL}/counts/", "Messages available", htmx),
+            lambda: sqs.get_queue_attributes(
+                QueueUrl=urls[DETAIL], AttributeNames=COUNT_ATTRIBUTES
+            ),
+        ),
+        Page(
+            "messages",
+            "GetQueueAttributes",
+            get(f"{ws}/queues/{POLL}/messages/", POLL),
+            all_attributes(urls[POLL]),
+        ),
+        Page(
+            "poll",
+            "GetQueueAttributes ‖ (ReceiveMessage → ChangeVisBatch)",
+            post(
+                f"{ws}/queues/{POLL}/messages/poll/",
+                {"count": POLL_COUNT, "wait": 0},
+                f"{POLL_COUNT} messages received and released",
+            ),
+            poll_floor,
+        ),
+        Page(
+            "send",
+            "GetQueueAttributes → SendMessage",
+            post(
+                f"{ws}/queues/{SEND}/messages/send/",
+                {"body": BODY, "body_format": "text", "copies": 1},
+                "Message sent.",
+            ),
+            send_floor,
+        ),
+        Page(
+            "edit form",
+            "GetQueueAttributes ‖ ListQueueTags ‖ ListQueues",
+            get(f"{ws}/queues/{DETAIL}/edit/", "overhead"),
+            edit_floor,
+        ),
+        Page("audit", "none", get(f"{base}/audit/", "peek_messages"), lambda: None),
+        Page("profiles", "none", get(f"{base}/profiles/", "Bench"), lambda: None),
+    ]
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def _worker_pid(master: int) -> int:
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        if f"\nPPid:\t{master}\n" in text:
+            return int(status.parent.name)
+    raise RuntimeError("no gunicorn worker found")
+
+
+def _cpu_ns(pid: int) -> int:
+    """CPU time of every thread of a process, in nanoseconds."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue  # a thread that ended meanwhile
+    return total
+
+
+def run(bench: Bench) -> list[OverheadRow]:
+    urls = _seed(bench)
+    base = f"http://127.0.0.1:{free_port()}"
+    env = {**os.environ, "LOG_LEVEL": "WARNING", "SECURE_HTTPS": "false", "DEBUG": "false"}
+    with server_process(_gunicorn(base), f"{base}/healthz", env=env) as master:
+        worker = _worker_pid(master)
+        http = requests.Session()
+        for name in ("sessionid", "csrftoken"):
+            http.cookies.set(name, bench.http.cookies[name])
+        pages = _pages(bench, http, base, urls)
+        for page in pages:  # warm: clients, templates, queue URLs, connections
+            for _ in range(3):
+                page.dashboard()
+                page.floor()
+        times: dict[str, tuple[list[float], list[float]]] = {p.label: ([], []) for p in pages}
+        cpu = {p.label: [0, 0.0] for p in pages}  # worker ns, floor process seconds
+        for _ in range(REQUESTS):
+            for page in pages:
+                dashboard, floor = times[page.label]
+                before = _cpu_ns(worker)
+                dashboard.append(_timed(page.dashboard))
+                cpu[page.label][0] += _cpu_ns(worker) - before
+                before_floor = time.process_time()
+                floor.append(_timed(page.floor))
+                cpu[page.label][1] += time.process_time() - before_floor
+    rows = []
+    for page in pages:
+        dashboard, floor = times[page.label]
+        quartiles = statistics.quantiles(dashboard, n=4)
+        rows.append(
+            OverheadRow(
+                page.label,
+                page.calls,
+                statistics.median(dashboard) * 1000,
+                statistics.median(floor) * 1000,
+                (quartiles[2] - quartiles[0]) * 1000,
+                cpu[page.label][0] / REQUESTS / 1e6,
+                cpu[page.label][1] / REQUESTS * 1000,
+            )
+        )
+    return rows
