@@ -148,7 +148,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "queues.console.context_processors.workspace",
             ],
-            "libraries": {"units": "queues.console.templatetags.units"},
+            "libraries": {
+                "units": "queues.console.templatetags.units",
+                "charts": "queues.console.templatetags.charts",
+            },
         },
     },
 ]
@@ -371,6 +374,15 @@ MESSAGE_EXPORT_ENABLED = _bool("MESSAGE_EXPORT_ENABLED", True)
 # The largest NDJSON file an import takes, in bytes and in lines.
 MESSAGE_IMPORT_MAX_BYTES = _positive("MESSAGE_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 MESSAGE_IMPORT_MAX_LINES = _positive("MESSAGE_IMPORT_MAX_LINES", 10_000)
+# Monitoring: the live chart's sampling interval (seconds; 1 GetQueueAttributes call per interval
+# while a Monitoring page is open) and how much history the shared cache keeps per queue.
+MONITORING_INTERVAL_SECONDS = _int("MONITORING_INTERVAL_SECONDS", 5)
+MONITORING_HISTORY_SECONDS = _int("MONITORING_HISTORY_SECONDS", 3600)
+# Estate health: a queue whose oldest message is older than this is listed; profiles scanned at
+# once, and GetQueueAttributes calls at once per profile (4 x 8 stays within a client's pool).
+ESTATE_OLDEST_AGE_SECONDS = _int("ESTATE_OLDEST_AGE_SECONDS", 3600)
+ESTATE_PROFILE_WORKERS = _int("ESTATE_PROFILE_WORKERS", 4)
+ESTATE_COUNT_WORKERS = _int("ESTATE_COUNT_WORKERS", 8)
 
 LOGGING = {
     "version": 1,

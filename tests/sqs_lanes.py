@@ -35,3 +35,11 @@ delay_over_900 = pytest.mark.moto_only(
     reason="AWS and moto fail a batch entry with DelaySeconds 1000 (over 900); "
     "LocalStack accepts it"
 )
+serves_cloudwatch = pytest.mark.moto_only(
+    reason="moto's server serves CloudWatch (PutMetricData, GetMetricData) beside SQS, as AWS "
+    "does; the LocalStack lane starts only sqs and sts, so there is no metric to read back"
+)
+empties_every_region = pytest.mark.moto_only(
+    reason="moto's reset empties every region; the LocalStack lane deletes the test region's "
+    "queues only, so queues made in a second region would outlive the test"
+)

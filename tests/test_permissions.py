@@ -50,6 +50,10 @@ ACCESS: dict[str, dict[str, Rule]] = {
     "console:queue-rows": {"GET": Rule(BROWSE, 400), "POST": Rule(NOT_ALLOWED)},
     "console:queue-detail": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
     "console:queue-counts": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    "console:queue-monitoring": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    "console:queue-monitoring-live": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    # Estate health: Viewers see it and may refresh the shared snapshot (then back to the page).
+    "console:estate": {"GET": Rule(BROWSE), "POST": Rule(BROWSE, 302)},
     "console:queue-name-check": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
     "console:dead-letter-options": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
     # An empty POST to a queue form (purge and delete need the typed name) is a 400 that
@@ -73,6 +77,15 @@ ACCESS: dict[str, dict[str, Rule]] = {
     # A stream or Stop for work that is not running answers that it has ended.
     "console:messages-stream": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
     "console:messages-stream-stop": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    # The dead-letter workbench. The redrive panel shows a queue's move tasks to anyone who may
+    # browse it (on moto it says the endpoint has none); starting, cancelling, moving, copying
+    # and resending are Operator actions, and an empty POST is a 400 that changes nothing.
+    "console:queue-options": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
+    "console:redrive": {"GET": Rule(BROWSE), "POST": Rule(NOT_ALLOWED)},
+    "console:redrive-start": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE, 400)},
+    "console:redrive-cancel": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE, 400)},
+    "console:messages-transfer": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE, 400)},
+    "console:messages-resend": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE, 400)},
     # Credential profiles: admins only. An empty POST to a form redisplays it with its errors.
     "profiles:list": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(NOT_ALLOWED)},
     "profiles:create": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(MANAGE_PROFILES)},

@@ -73,6 +73,10 @@ class Unavailable(SqsError):
     """The endpoint answered with a server error (HTTP 5xx): SQS itself is having trouble."""
 
 
+class Unsupported(SqsError):
+    """The endpoint does not offer this operation (moto has no message move tasks, for one)."""
+
+
 class UnexpectedResponse(SqsError):
     """The endpoint answered with something that is not an SQS answer (a proxy's page, an
     empty or cut-off body, a missing field)."""
@@ -94,6 +98,7 @@ _EXPIRED = (AccessDenied, "Expired token: the credentials have expired")
 DENIED = (AccessDenied, "Access denied")
 _THROTTLED = (Throttled, "AWS is throttling requests; wait a moment and try again")
 _UNAVAILABLE = (Unavailable, "is unavailable")
+UNSUPPORTED = (Unsupported, "This endpoint does not support the operation")
 MEANINGS: dict[str, tuple[type[SqsError], str]] = {
     **dict.fromkeys(
         ("InvalidClientTokenId", "UnrecognizedClientException", "InvalidAccessKeyId"), _WRONG_KEY
@@ -126,6 +131,9 @@ MEANINGS: dict[str, tuple[type[SqsError], str]] = {
             "InternalServerError",
         ),
         _UNAVAILABLE,
+    ),
+    **dict.fromkeys(
+        ("UnsupportedOperation", "AWS.SimpleQueueService.UnsupportedOperation"), UNSUPPORTED
     ),
 }
 

@@ -13,6 +13,7 @@ from .messages import (
     BatchEntryResult,
     BatchResult,
     DeleteResult,
+    LeasedSelection,
     Message,
     OutgoingMessage,
     PeekResult,
@@ -98,25 +99,45 @@ class MessageOperations(SqsClient):
         visibility: int | None,
         seen: dict,
         enough: Callable[[dict], bool] = lambda seen: False,
+        parallel: int = 1,
+        earlier_handles: dict[str, list[str]] | None = None,
     ) -> None:
         """Receive until `count` distinct messages, `enough(seen)`, or the queue has no more to
-        give.
+        give; `parallel` receive calls at a time (messages under a lease are not handed out
+        twice, so parallel calls reach different messages).
 
-        Only the first call waits the full time; later ones wait a second at most, enough for
+        A message handed out twice in one round of parallel calls has two receipt handles and
+        nothing says which is the newer, the one a delete needs (an older one "succeeds" without
+        deleting): `seen` keeps one and `earlier_handles` collects the others.
+
+        Only the first round waits the full time; later ones wait a second at most, enough for
         SQS to ask all its servers without stalling on an exhausted queue.
         """
         first = True
         while len(seen) < count and not enough(seen):
-            batch = self._receive(
-                url,
-                min(BATCH_ENTRIES, count - len(seen)),
-                wait=wait if first else min(wait, 1),
-                visibility=visibility,
+            wanted = count - len(seen)
+            sizes = [
+                min(BATCH_ENTRIES, wanted - n)
+                for n in range(0, min(wanted, parallel * BATCH_ENTRIES), BATCH_ENTRIES)
+            ]
+            this_wait = wait if first else min(wait, 1)
+            rounds = in_parallel(
+                lambda size, wait=this_wait: self._receive(
+                    url, size, wait=wait, visibility=visibility
+                ),
+                sizes,
+                len(sizes),
             )
             first = False
+            batch = [m for got in rounds for m in got]
             new = [m for m in batch if m.message_id not in seen]
             for message in batch:
                 # A duplicate delivery carries the newest receipt handle: keep that one.
+                previous = seen.get(message.message_id)
+                if previous is not None and earlier_handles is not None:
+                    earlier_handles.setdefault(message.message_id, []).append(
+                        previous.receipt_handle
+                    )
                 seen[message.message_id] = message
             if not new:
                 return
@@ -189,8 +210,30 @@ class MessageOperations(SqsClient):
         rest are released at once. Selected messages that no receive returns are reported as
         not found: deleted, moved or received elsewhere since the poll.
         """
+        selected = self.receive_selected(url, message_ids, lease=lease)
+        try:
+            deletions = self.delete_messages(url, [m.receipt_handle for m in selected.found])
+        finally:
+            self.release(url, selected.others, quiet=True)
+        found = selected.found
+        return SelectedDeletion(
+            deleted=tuple(m.message_id for m, d in zip(found, deletions, strict=True) if d.ok),
+            failed=tuple(
+                (m.message_id, d.error) for m, d in zip(found, deletions, strict=True) if not d.ok
+            ),
+            missing=selected.missing,
+        )
+
+    def receive_selected(
+        self, url: str, message_ids: Sequence[str], *, lease: int = 30, parallel: int = 1
+    ) -> LeasedSelection:
+        """Receive again, under a `lease`, the messages a poll showed with these IDs (up to
+        MAX_RECEIVE messages are received looking for them). The caller deletes or releases
+        `found` and must release `others` (received on the way, not selected) with `release`.
+        """
         wanted = list(dict.fromkeys(message_ids))
         seen: dict[str, Message] = {}
+        earlier: dict[str, list[str]] = {}
         try:
             self._receive_up_to(
                 url,
@@ -199,22 +242,21 @@ class MessageOperations(SqsClient):
                 visibility=lease,
                 seen=seen,
                 enough=lambda got: all(i in got for i in wanted),
+                # No more calls at once than the selection needs (10 messages a call).
+                parallel=max(1, min(parallel, -(-len(wanted) // BATCH_ENTRIES))),
+                earlier_handles=earlier,
             )
         except errors.SqsError:
-            self.release(url, [m.receipt_handle for m in seen.values()], quiet=True)
+            handles = [m.receipt_handle for m in seen.values()]
+            self.release(url, handles + [h for more in earlier.values() for h in more], quiet=True)
             raise
-        found = [seen[i] for i in wanted if i in seen]
-        others = [m.receipt_handle for i, m in seen.items() if i not in set(wanted)]
-        try:
-            deletions = self.delete_messages(url, [m.receipt_handle for m in found])
-        finally:
-            self.release(url, others, quiet=True)
-        return SelectedDeletion(
-            deleted=tuple(m.message_id for m, d in zip(found, deletions, strict=True) if d.ok),
-            failed=tuple(
-                (m.message_id, d.error) for m, d in zip(found, deletions, strict=True) if not d.ok
-            ),
+        chosen = set(wanted)
+        return LeasedSelection(
+            found=tuple(seen[i] for i in wanted if i in seen),
+            others=[m.receipt_handle for i, m in seen.items() if i not in chosen]
+            + [h for i, more in earlier.items() if i not in chosen for h in more],
             missing=tuple(i for i in wanted if i not in seen),
+            earlier_handles={i: tuple(more) for i, more in earlier.items() if i in chosen},
         )
 
     def receive_leased(

@@ -232,3 +232,19 @@ class SelectedDeletion:
     @property
     def complete(self) -> bool:
         return not (self.failed or self.missing)
+
+
+@dataclass(frozen=True)
+class LeasedSelection:
+    """Selected messages received again under a lease: those found (with fresh receipt
+    handles), the handles of others received on the way, and the IDs no receive returned."""
+
+    found: tuple[Message, ...]
+    others: list[str]
+    missing: tuple[str, ...]
+    # A found message handed out twice by parallel receives: its other receipt handles (which
+    # one is the newest, the one a delete needs, is not known).
+    earlier_handles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def handles_of(self, message: Message) -> list[str]:
+        return [message.receipt_handle, *self.earlier_handles.get(message.message_id, ())]

@@ -123,7 +123,7 @@ def test_first_paint_rows_escape_what_they_show():
 
     html = placeholder_rows([Row('a"<b>', "Standard")], "/p/x/us-east-1/queues/", with_tags=True)
     assert "<b>" not in html and "&lt;b&gt;" in html and "a&quot;" in html
-    assert html.count("<td></td>") == 2  # the created cell and the tags cell
+    assert html.count("<td></td>") == 3  # the recent-depth, created and tags cells
 
 
 @pytest.fixture

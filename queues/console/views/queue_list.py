@@ -17,7 +17,8 @@ from ...accounts.roles import BROWSE, require_permission
 from ...sqs import Queue, QueueNotFound
 from ...sqs.batching import batched
 from ...sqs.queues import QueuePage, queue_name_from_url, queue_name_problem
-from .. import queue_index, workspace
+from .. import monitoring, queue_index, workspace
+from ..charts import sparkline
 
 # How many GetQueueAttributes calls one chunk request runs at once. A browser opens about six
 # connections per host, so at most ~30 calls are in flight per user: below the boto3 client's
@@ -50,6 +51,7 @@ class Row:
     tags: tuple[str, ...] = ()
     error: str = ""
     missing: bool = False
+    spark: str = ""  # recent depth as an SVG sparkline (from the shared samples)
 
     @classmethod
     def placeholder(cls, url: str) -> Row:
@@ -84,7 +86,7 @@ class Chunk:
 # costs more than the rest of the page), so 1,000 rows add milliseconds, not tens of them.
 _PLACEHOLDER_ROW = (
     '\n<tr data-queue="{0}"><td><a href="{1}{0}/">{0}</a></td><td>{2}</td>'
-    '<td class="num pending" colspan="3">loading…</td><td></td>{3}</tr>'
+    '<td class="num pending" colspan="3">loading…</td><td></td><td></td>{3}</tr>'
 )
 
 
@@ -139,17 +141,21 @@ def detail_links(profile: str, region: str) -> dict:
 
 
 def loaded_rows(
-    sqs, urls: list[str], with_tags: bool, max_workers: int = COUNT_CONCURRENCY
+    current, urls: list[str], with_tags: bool, max_workers: int = COUNT_CONCURRENCY
 ) -> list[Row]:
-    """The rows of `urls` with their counts: a queue that cannot be read says why."""
+    """The rows of `urls` in the workspace `current`, with their counts and sparklines; a queue
+    that cannot be read says why."""
+    results = current.sqs.get_queue_rows(urls, max_workers=max_workers, with_tags=with_tags)
+    # The counts just read are samples too; the sparklines show them with the earlier ones.
+    loaded = {r.name: r.counts for r in results if isinstance(r, Queue)}
+    monitoring.record_many(current.profile.pk, current.region, loaded)
+    history = monitoring.samples_many(current.profile.pk, current.region, loaded)
     rows = []
-    for url, result in zip(
-        urls,
-        sqs.get_queue_rows(urls, max_workers=max_workers, with_tags=with_tags),
-        strict=True,
-    ):
+    for url, result in zip(urls, results, strict=True):
         if isinstance(result, Queue):
-            rows.append(Row.loaded(result))
+            depth = [s.available for s in history.get(result.name, [])]
+            spark = sparkline(depth, f"Messages available in {result.name}, recent samples")
+            rows.append(replace(Row.loaded(result), spark=spark))
         else:
             rows.append(
                 replace(
@@ -198,7 +204,7 @@ def queue_list(request: HttpRequest, profile: str, region: str) -> HttpResponse:
     chunks = []
     # Bounded to this page: at most `size` queues, whatever the region holds.
     counted = (
-        iter(loaded_rows(current.sqs, list(urls), with_tags, NO_SCRIPT_CONCURRENCY))
+        iter(loaded_rows(current, list(urls), with_tags, NO_SCRIPT_CONCURRENCY))
         if with_counts
         else None
     )
@@ -256,7 +262,7 @@ def queue_rows(request: HttpRequest, profile: str, region: str) -> HttpResponse:
         return HttpResponse("This chunk names no queue; reload the page.", status=400)
     with_tags = request.GET.get("tags") == "1"
     urls = [base + name for name in names]
-    rows = loaded_rows(current.sqs, urls, with_tags)
+    rows = loaded_rows(current, urls, with_tags)
     context = {
         **detail_links(profile, region),
         "with_tags": with_tags,

@@ -25,7 +25,7 @@ from ...sqs import (
     TagChanges,
 )
 from ...sqs.queues import queue_name_from_arn, queue_name_problem, settled_queue_name
-from .. import workspace
+from .. import monitoring, workspace
 from ..forms.confirm import TypedConfirmationForm
 from ..forms.queues import QueueForm
 from .queue_list import detail_links
@@ -153,6 +153,8 @@ def queue_counts(request: HttpRequest, profile: str, region: str, queue: str) ->
     context: dict = {"queue_name": queue, "counts": None, "counts_error": "", "gone": False}
     try:
         context["counts"] = current.sqs.get_counts(current.queue_url(queue))
+        # Each poll is also a sample for the Monitoring tab's chart.
+        monitoring.record(current.profile.pk, current.region, queue, context["counts"])
     except QueueNotFound:
         current.forget_queue_url(queue)
         context.update(counts_error="This queue no longer exists.", gone=True)

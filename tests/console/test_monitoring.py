@@ -1,0 +1,205 @@
+"""A queue's Monitoring tab: the live chart from shared samples, CloudWatch's metrics when the
+profile can read them (and why not when it cannot), and sparklines in the queue list."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from html import unescape
+from types import SimpleNamespace
+
+import boto3
+import pytest
+
+from queues.console import monitoring
+from queues.profiles import credentials
+from queues.sqs import QueueCounts
+from tests import sqs_lanes
+from tests.helpers import HTMX, REGION, page_url, send
+
+
+@pytest.fixture
+def cloudwatch(sqs_endpoint):
+    return boto3.client(
+        "cloudwatch",
+        endpoint_url=sqs_endpoint,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def calls(profile, service: str = "sqs") -> list[str]:
+    """The operations the dashboard's own cached client for `service` makes from now on."""
+    seen: list[str] = []
+    client = credentials.client_for(profile, REGION, service)
+    client.meta.events.register("before-call.*.*", lambda model, **kw: seen.append(model.name))
+    return seen
+
+
+@pytest.fixture(autouse=True)
+def every_poll_is_a_sample(monkeypatch):
+    """Polls come seconds apart in use; here they come within one second of each other."""
+    monkeypatch.setattr(monitoring, "MIN_SPACING_SECONDS", 0)
+
+
+def table_rows(html: str, figure_id: str) -> list[list[str]]:
+    figure = re.search(rf'<figure class="chart-figure" id="{figure_id}">.*?</figure>', html, re.S)
+    body = re.search(r"<tbody>(.*?)</tbody>", figure.group(0), re.S).group(1)
+    return [
+        [unescape(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_the_detail_pages_count_polls_are_the_history_anyone_opening_monitoring_sees(
+    client, viewer_user, operator_user, profile, raw_sqs, standard_url
+):
+    client.force_login(operator_user)
+    send(raw_sqs, standard_url, 3)
+    assert client.get(page_url("queue-counts", profile, "orders"), headers=HTMX).status_code == 200
+    monitoring_samples = monitoring.samples(profile.pk, REGION, "orders")
+    assert [s.available for s in monitoring_samples] == [3]
+
+    send(raw_sqs, standard_url, 4)
+    client.force_login(viewer_user)  # somebody else opens the tab later
+    html = client.get(page_url("queue-monitoring", profile, "orders")).content.decode()
+    available = [row[1] for row in table_rows(html, "live")]
+    assert available[0] == "3" and available[-1] == "7"
+    assert 'data-series="Messages available" data-latest="7"' in html
+    assert "1 GetQueueAttributes call every 5 s = 12 calls/minute while this page is open" in html
+
+
+def test_the_live_poll_is_one_call_recorded_as_a_sample(client, viewer_user, profile, raw_sqs):
+    url = raw_sqs.create_queue(QueueName="live")["QueueUrl"]
+    client.force_login(viewer_user)
+    client.get(page_url("queue-monitoring", profile, "live"))
+    send(raw_sqs, url, 5)
+    seen = calls(profile)
+    html = client.get(page_url("queue-monitoring-live", profile, "live"), headers=HTMX)
+    assert seen == ["GetQueueAttributes"]
+    text = html.content.decode().strip()
+    assert text.startswith('<section class="card" id="live-chart" hx-get=')
+    assert [row[1] for row in table_rows(text, "live")] == ["0", "5"]
+
+
+def test_the_live_poll_stops_when_the_queue_is_deleted(client, viewer_user, profile, raw_sqs):
+    url = raw_sqs.create_queue(QueueName="brief")["QueueUrl"]
+    client.force_login(viewer_user)
+    client.get(page_url("queue-monitoring", profile, "brief"))
+    raw_sqs.delete_queue(QueueUrl=url)
+    response = client.get(page_url("queue-monitoring-live", profile, "brief"), headers=HTMX)
+    assert response.status_code == 286
+    assert "This queue no longer exists." in response.content.decode()
+    assert "hx-get" not in response.content.decode()
+
+
+def test_the_history_is_bounded_in_time_and_length(settings):
+    settings.MONITORING_HISTORY_SECONDS = 600
+    start = 1_000_000.0
+    for i in range(2000):
+        monitoring.record(1, REGION, "q", QueueCounts(i, 0, 0), now=start + i * 2)
+    kept = monitoring.samples(1, REGION, "q")
+    assert len(kept) == 300  # ten minutes of one sample every 2 s
+    assert kept[-1].available == 1999 and kept[0].at > start + 3998 - 600
+
+
+@sqs_lanes.serves_cloudwatch
+def test_cloudwatch_metrics_show_with_their_numbers_from_one_call(
+    client, viewer_user, profile, standard_url, cloudwatch
+):
+    now = datetime.now(UTC)
+    for minutes, visible, age in ((20, 11, 60), (10, 42, 3600)):
+        cloudwatch.put_metric_data(
+            Namespace="AWS/SQS",
+            MetricData=[
+                {
+                    "MetricName": name,
+                    "Dimensions": [{"Name": "QueueName", "Value": "orders"}],
+                    "Timestamp": now - timedelta(minutes=minutes),
+                    "Value": value,
+                }
+                for name, value in (
+                    ("ApproximateNumberOfMessagesVisible", visible),
+                    ("ApproximateAgeOfOldestMessage", age),
+                )
+            ],
+        )
+    client.force_login(viewer_user)
+    seen = calls(profile, "cloudwatch")
+    html = client.get(page_url("queue-monitoring", profile, "orders")).content.decode()
+    assert seen == ["GetMetricData"]
+    assert 'id="cloudwatch-note"' not in html
+    depth = table_rows(html, "cw0")
+    assert [row[1] for row in depth] == ["11", "42"]
+    assert [row[1] for row in table_rows(html, "cw1")] == ["1 minute", "1 hour"]
+
+    # Another range is one more call, for the CloudWatch part only.
+    response = client.get(
+        page_url("queue-monitoring", profile, "orders"), {"range": "7d"}, headers=HTMX
+    )
+    assert seen == ["GetMetricData", "GetMetricData"]
+    part = response.content.decode().strip()
+    assert part.startswith('<section class="card" id="cloudwatch">')
+    assert "last 7 days" in part and 'aria-current="true">7 days' in part
+
+
+@sqs_lanes.serves_cloudwatch
+def test_without_cloudwatch_data_the_tab_says_why_and_keeps_the_live_chart(
+    client, viewer_user, profile, standard_url
+):
+    client.force_login(viewer_user)
+    html = client.get(page_url("queue-monitoring", profile, "orders")).content.decode()
+    assert "CloudWatch has no AWS/SQS data for orders in the last 1 hour" in html
+    assert 'id="live-chart"' in html and 'data-series="Messages available"' in html
+
+
+def test_when_cloudwatch_refuses_the_profile_the_tab_says_so(
+    client, viewer_user, profile, standard_url
+):
+    def refuse(**kwargs):
+        error = {"Error": {"Code": "AccessDenied", "Message": "no cloudwatch:GetMetricData"}}
+        return SimpleNamespace(status_code=403), {**error, "ResponseMetadata": {}}
+
+    credentials.client_for(profile, REGION, "cloudwatch").meta.events.register(
+        "before-call.cloudwatch.GetMetricData", refuse
+    )
+    client.force_login(viewer_user)
+    html = unescape(client.get(page_url("queue-monitoring", profile, "orders")).content.decode())
+    assert "No CloudWatch metrics: CloudWatch refused this profile" in html
+    assert "no cloudwatch:GetMetricData" in html
+    assert 'id="live-chart"' in html
+
+
+def test_list_rows_show_recent_depth_without_extra_calls(client, viewer_user, profile, raw_sqs):
+    urls = [raw_sqs.create_queue(QueueName=f"s-{i}")["QueueUrl"] for i in range(3)]
+    client.force_login(viewer_user)
+    seen = calls(profile)
+    html = client.get(page_url("queue-list", profile)).content.decode()
+    (chunk,) = [unescape(u) for u in re.findall(r'hx-get="([^"]+queue-rows[^"]+)"', html)]
+    first = client.get(chunk, headers=HTMX).content.decode()
+    assert '<span class="spark-none">' in first  # one sample is not a line yet
+    send(raw_sqs, urls[1], 6)
+    second = client.get(chunk, headers=HTMX).content.decode()
+    assert seen == ["ListQueues"] + ["GetQueueAttributes"] * 6
+    row = re.search(r'<tr data-queue="s-1".*?</tr>', second, re.S).group(0)
+    assert '<svg class="spark"' in row
+    assert "Messages available in s-1, recent samples: 0, 6" in row
+
+
+@pytest.mark.parametrize(
+    ("depths", "spacing", "rising"),
+    [
+        ((1, 2, 4, 7), 60, True),
+        ((1, 2, 4, 7), 1, False),  # a burst seen by polls seconds apart is not a trend
+        ((1, 2, 4, 3), 60, False),  # it went down
+        ((5, 5, 5, 5), 60, False),  # flat
+        ((2, 4, 8), 120, False),  # too few samples
+    ],
+)
+def test_rising_depth_is_a_trend_over_minutes(depths, spacing, rising):
+    start = 1_000_000.0
+    history = [
+        monitoring.Sample(start + i * spacing, depth, 0, 0) for i, depth in enumerate(depths)
+    ]
+    assert monitoring.keeps_rising(history, now=history[-1].at) is rising

@@ -1,0 +1,65 @@
+"""The dead-letter workbench in Chromium: a DLQ redrive watched to the end (LocalStack, which has
+message move tasks), and a polled message moved to another queue."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.console.test_workbench import LOCALSTACK_MOVE_TASKS, dead_lettered, wait_for
+from tests.helpers import visible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@LOCALSTACK_MOVE_TASKS
+def test_start_dlq_redrive_and_watch_it_move_every_message_back(
+    page, login, live_server, operator_user, profile, raw_sqs
+):
+    source_url, dlq_url = dead_lettered(raw_sqs, 20, name="watched")
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/watched-dlq/")
+    panel = page.locator("#redrive")
+    expect(panel).to_contain_text("No redrive tasks yet.")
+    expect(panel).to_contain_text("back to the queue they came from (watched)")
+    page.get_by_label("Custom max velocity").check()
+    page.get_by_label("Maximum messages per second").fill("4")
+    page.get_by_role("button", name="Start DLQ redrive").click()
+    expect(page.locator("#redrive-outcome")).to_contain_text("Redrive started")
+    # The task panel: moved of to move, status, velocity; it refreshes itself until done.
+    expect(page.locator("#redrive-task")).to_contain_text("at most 4 messages per second")
+    expect(page.locator("#redrive-tasks")).to_contain_text("COMPLETED", timeout=60_000)
+    expect(page.locator("#redrive-task")).to_have_count(0)
+    expect(page.locator("#redrive-tasks tbody tr").first).to_contain_text("20")
+    wait_for(lambda: visible(raw_sqs, source_url) == 20, "the 20 messages back in watched")
+    assert visible(raw_sqs, dlq_url) == 0
+
+
+def test_poll_tick_and_move_a_message_to_another_queue(
+    page, login, live_server, operator_user, profile, raw_sqs, standard_url
+):
+    target_url = raw_sqs.create_queue(QueueName="replay")["QueueUrl"]
+    raw_sqs.send_message(
+        QueueUrl=standard_url,
+        MessageBody="stuck order",
+        MessageAttributes={"event": {"DataType": "String", "StringValue": "order-created"}},
+    )
+    raw_sqs.send_message(QueueUrl=standard_url, MessageBody="stays here")
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/orders/messages/")
+    page.get_by_role("button", name="Poll for messages").click()
+    expect(page.get_by_text("2 messages received and released")).to_be_visible()
+    row = page.locator(".message-table tbody").filter(has_text="stuck order")
+    row.get_by_label("Select message", exact=False).check()
+    page.get_by_text("Move, copy or edit selected").click()
+    page.get_by_label("Destination queue").fill("replay")
+    page.get_by_role("button", name="Move selected").click()
+    expect(page.locator("#transfer-outcome")).to_contain_text("Moved 1 of 1 message to replay")
+    expect(page.locator(".message-table > tbody")).to_have_count(1)
+    expect(page.locator(".message-table > tbody")).to_contain_text("stays here")
+    assert visible(raw_sqs, standard_url) == 1
+    (arrived,) = raw_sqs.receive_message(QueueUrl=target_url, MessageAttributeNames=["All"])[
+        "Messages"
+    ]
+    assert arrived["Body"] == "stuck order"
+    assert arrived["MessageAttributes"]["event"]["StringValue"] == "order-created"
