@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django import forms
 from django.db.models import QuerySet
 
@@ -9,6 +11,7 @@ from .models import AuditEvent
 class AuditFilterForm(forms.Form):
     user = forms.CharField(label="User", required=False, max_length=150)
     action = forms.ChoiceField(label="Action", required=False)
+    profile = forms.ChoiceField(label="Profile", required=False)
     queue = forms.CharField(label="Queue", required=False, max_length=80)
     outcome = forms.ChoiceField(
         label="Outcome", required=False, choices=[("", "Any"), *AuditEvent.Outcome.choices]
@@ -20,9 +23,11 @@ class AuditFilterForm(forms.Form):
         label="To", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
 
-    def __init__(self, *args, actions: list[str], **kwargs) -> None:
+    def __init__(self, *args, actions: list[str], profiles: Sequence[str] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [("", "Any"), *((a, a) for a in actions)]
+        # Profiles by the name the events recorded, so renamed and deleted ones stay findable.
+        self.fields["profile"].choices = [("", "Any"), *((p, p) for p in profiles)]
 
     def clean(self):
         cleaned = super().clean()
@@ -37,6 +42,8 @@ class AuditFilterForm(forms.Form):
             events = events.filter(username__iexact=data["user"])
         if data.get("action"):
             events = events.filter(action=data["action"])
+        if data.get("profile"):
+            events = events.filter(profile_name=data["profile"])
         if data.get("queue"):
             events = events.filter(queue__icontains=data["queue"])
         if data.get("outcome"):

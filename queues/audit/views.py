@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ..accounts.roles import BROWSE, require_permission
+from .display import describe
 from .forms import AuditFilterForm
 from .models import AuditEvent
 
@@ -65,9 +66,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.all()
     if not sees_all:
         events = events.filter(user=request.user)
-    # order_by(): the model's ordering would make DISTINCT run over every event's row.
-    actions = sorted(events.order_by().values_list("action", flat=True).distinct())
-    form = AuditFilterForm(request.GET or None, actions=actions)
+    # The filters' choices, actions and profiles in one query. order_by(): the model's ordering
+    # would make DISTINCT run over every event's row.
+    pairs = events.order_by().values_list("action", "profile_name").distinct()
+    actions = sorted({action for action, _ in pairs})
+    profiles = sorted({name for _, name in pairs if name})
+    form = AuditFilterForm(request.GET or None, actions=actions, profiles=profiles)
     if form.is_bound and form.is_valid():
         events = form.filter(events)
     elif form.is_bound:
@@ -77,6 +81,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="sqsadmin-audit.csv"'
         return response
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for event in page.object_list:
+        event.details = describe(event.parameters)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "sees_all": sees_all, "query": query.urlencode()}

@@ -28,6 +28,9 @@ COUNT_CONCURRENCY = 5
 CHUNK_SIZE = 50
 CHUNK_CHARS = 2500
 PAGE_SIZES = (50, 100, 250, 500, 1000)
+# "Show counts" (the list without JavaScript) reads the whole page's counts in one request: more
+# calls at once than a chunk, still below the client's connection pool.
+NO_SCRIPT_CONCURRENCY = 10
 DEFAULT_PAGE_SIZE = 1000
 
 _signer = signing.Signer(salt="sqsadmin.queue-rows")
@@ -137,15 +140,45 @@ def detail_links(profile: str, region: str) -> dict:
     }
 
 
+def loaded_rows(
+    current, urls: list[str], with_tags: bool, max_workers: int = COUNT_CONCURRENCY
+) -> list[Row]:
+    """The rows of `urls` in the workspace `current`, with their counts and sparklines; a queue
+    that cannot be read says why."""
+    results = current.sqs.get_queue_rows(urls, max_workers=max_workers, with_tags=with_tags)
+    # The counts just read are samples too; the sparklines show them with the earlier ones.
+    loaded = {r.name: r.counts for r in results if isinstance(r, Queue)}
+    monitoring.record_many(current.profile.pk, current.region, loaded)
+    history = monitoring.samples_many(current.profile.pk, current.region, loaded)
+    rows = []
+    for url, result in zip(urls, results, strict=True):
+        if isinstance(result, Queue):
+            depth = [s.available for s in history.get(result.name, [])]
+            spark = sparkline(depth, f"Messages available in {result.name}, recent samples")
+            rows.append(replace(Row.loaded(result), spark=spark))
+        else:
+            rows.append(
+                replace(
+                    Row.placeholder(url),
+                    error=str(result),
+                    missing=isinstance(result, QueueNotFound),
+                )
+            )
+    return rows
+
+
 @require_GET
 @require_permission(BROWSE)
 def queue_list(request: HttpRequest, profile: str, region: str) -> HttpResponse:
-    """Names, types and links from ListQueues alone: no per-queue call before the first byte."""
+    """Names, types and links from ListQueues alone: no per-queue call before the first byte.
+    With `counts=1` (the "Show counts" link for browsers without JavaScript) the page's rows are
+    rendered with their counts, read here instead of by the chunk requests."""
     current = workspace.enter(request, profile, region)
     prefix = request.GET.get("prefix", "").strip()
     token = request.GET.get("next") or None
     size = _page_size(request.GET.get("size"))
     with_tags = request.GET.get("tags") == "1"
+    with_counts = request.GET.get("counts") == "1"
     search = request.GET.get("search", "").strip()[:80]
     if request.GET.get("refresh") == "1":
         # The Refresh button: rebuild the index now, then back to the bookmarkable URL.
@@ -169,7 +202,17 @@ def queue_list(request: HttpRequest, profile: str, region: str) -> HttpResponse:
     urls = tuple(sorted(page.urls, key=queue_name_from_url))
     links = detail_links(profile, region)
     chunks = []
+    # Bounded to this page: at most `size` queues, whatever the region holds.
+    counted = (
+        iter(loaded_rows(current, list(urls), with_tags, NO_SCRIPT_CONCURRENCY))
+        if with_counts
+        else None
+    )
     for chunk in _chunked(urls):
+        if counted is not None:
+            rows = [next(counted) for _ in chunk]
+            chunks.append(Chunk(rows=rows, query=_chunk_query(chunk, with_tags), loaded=True))
+            continue
         rows = [Row.placeholder(url) for url in chunk]
         chunks.append(
             Chunk(
@@ -179,8 +222,12 @@ def queue_list(request: HttpRequest, profile: str, region: str) -> HttpResponse:
                 placeholders=placeholder_rows(rows, links["detail_prefix"], with_tags),
             )
         )
+    counts_query = request.GET.copy()
+    counts_query["counts"] = "1"
     context = {
         **links,
+        "with_counts": with_counts,
+        "counts_url": f"{request.path}?{counts_query.urlencode()}",
         "prefix": prefix,
         "search": search,
         "index": index,
@@ -215,25 +262,7 @@ def queue_rows(request: HttpRequest, profile: str, region: str) -> HttpResponse:
         return HttpResponse("This chunk names no queue; reload the page.", status=400)
     with_tags = request.GET.get("tags") == "1"
     urls = [base + name for name in names]
-    results = current.sqs.get_queue_rows(urls, max_workers=COUNT_CONCURRENCY, with_tags=with_tags)
-    # The counts just read are samples too; the sparklines show them with the earlier ones.
-    loaded = {r.name: r.counts for r in results if isinstance(r, Queue)}
-    monitoring.record_many(current.profile.pk, current.region, loaded)
-    history = monitoring.samples_many(current.profile.pk, current.region, loaded)
-    rows = []
-    for url, result in zip(urls, results, strict=True):
-        if isinstance(result, Queue):
-            depth = [s.available for s in history.get(result.name, [])]
-            spark = sparkline(depth, f"Messages available in {result.name}, recent samples")
-            rows.append(replace(Row.loaded(result), spark=spark))
-        else:
-            rows.append(
-                replace(
-                    Row.placeholder(url),
-                    error=str(result),
-                    missing=isinstance(result, QueueNotFound),
-                )
-            )
+    rows = loaded_rows(current, urls, with_tags)
     context = {
         **detail_links(profile, region),
         "with_tags": with_tags,
