@@ -5,6 +5,8 @@ server, and Playwright on Debian's Chromium."""
 from __future__ import annotations
 
 import os
+import socket
+import threading
 from collections.abc import Iterator
 
 import boto3
@@ -336,3 +338,31 @@ def live_server() -> Iterator[LiveServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def silent_endpoint() -> Iterator[tuple[str, list]]:
+    """An endpoint on 127.0.0.1 that accepts connections and never answers: its URL, and the
+    connections it holds (one per attempt a client makes)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    listener.settimeout(0.1)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}", held
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    listener.close()

@@ -6,14 +6,12 @@ completion, never on timings."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
 import requests
 
 from bench.harness import free_port, server_process
@@ -32,33 +30,6 @@ for slug, endpoint in (("hung", {hung!r}), ("healthy", {healthy!r})):
         access_key_id="AKIAISOLATION", secret_access_key="isolation-secret",
     )
 """
-
-
-@pytest.fixture
-def silent_listener():
-    """Accepts connections and never answers; counts them."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    listener.settimeout(0.1)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}", held
-    stop.set()
-    thread.join()
-    for conn in held:
-        conn.close()
-    listener.close()
 
 
 def _signed_in(base: str) -> requests.Session:
@@ -80,9 +51,9 @@ def _signed_in(base: str) -> requests.Session:
 
 
 def test_a_hung_endpoint_leaves_healthz_and_other_profiles_answering(
-    sqs_endpoint, silent_listener, tmp_path: Path
+    sqs_endpoint, silent_endpoint, tmp_path: Path
 ):
-    hung_endpoint, held = silent_listener
+    hung_endpoint, held = silent_endpoint
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
