@@ -1,4 +1,4 @@
-// Send and receive messages: live size, JSON mode, attribute rows, copy buttons, select all.
+// Send and receive messages: live size, JSON mode, attribute rows, select all.
 // Everything is delegated from document so it keeps working after HTMX swaps.
 (function () {
   "use strict";
@@ -113,14 +113,6 @@
         row.querySelector(".errorlist")?.remove();
       }
       refresh(form);
-    } else if (button.matches("[data-copy]")) {
-      const source = document.getElementById(button.dataset.copy);
-      if (source && navigator.clipboard) {
-        navigator.clipboard.writeText(source.textContent).then(
-          () => (button.textContent = "Copied"),
-          () => (button.textContent = "Copy failed"),
-        );
-      }
     }
   });
 
