@@ -190,6 +190,8 @@ def test_edit_retention_in_days_remove_and_add_tags_and_copy_the_url_and_arn(
     assert page.evaluate("navigator.clipboard.readText()") == arn
     shown = page.locator("#access-policy pre").inner_text()
     assert json.loads(shown) == policy and '\n  "Statement": [' in shown
+    # A size in its largest unit, the exact bytes on hover.
+    expect(page.get_by_text("1 MiB", exact=True)).to_have_attribute("title", "1,048,576 bytes")
     shot(page, "queue-page-1280")
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

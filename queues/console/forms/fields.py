@@ -110,12 +110,10 @@ class UnitField(forms.IntegerField):
     def words(amount: int) -> str:
         raise NotImplementedError
 
-    def __init__(self, *, min_value: int, max_value: int, units: Units | None = None, **kwargs):
-        units = [
-            (size, name)
-            for size, name in (units or self.units)
-            if size == (units or self.units)[0][0] or size <= max_value
-        ]
+    def __init__(self, *, min_value: int, max_value: int, **kwargs):
+        # The units the limit allows (always the smallest): no "days" for at most 15 minutes.
+        smallest = self.units[0][0]
+        units = [(size, name) for size, name in self.units if size <= max(max_value, smallest)]
         kwargs.setdefault("widget", UnitWidget(units, base_name=self.base_name))
         messages = {
             "min_value": f"Use at least {self.words(min_value)}.",
@@ -145,19 +143,12 @@ class UnitField(forms.IntegerField):
         exact = _exact(amount, unit)
         if exact is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        total = _in_base_unit(amount, unit)
-        if total is None:
+        if exact != exact.to_integral_value():
             raise forms.ValidationError(
                 self.error_messages["whole"].format(amount=f"{exact.normalize():f}"),
                 code="whole",
             )
-        return total
-
-    def has_changed(self, initial, data):
-        try:
-            return self.to_python(data) != self.to_python(initial)
-        except forms.ValidationError:
-            return True
+        return int(exact)
 
 
 class DurationField(UnitField):
@@ -173,7 +164,4 @@ class SizeField(UnitField):
 
     units = BYTES
     base_name = "bytes"
-
-    @staticmethod
-    def words(amount: int) -> str:
-        return human_bytes(amount)
+    words = staticmethod(human_bytes)
