@@ -104,6 +104,9 @@ class GroupChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ProfileForm(forms.ModelForm):
+    # Secrets typed in but not carried over when the form was redrawn (views._redisplayed).
+    cleared_secrets: frozenset[str] | set[str] = frozenset()
+
     secret_access_key = forms.CharField(
         label="Secret access key",
         required=False,

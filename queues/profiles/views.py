@@ -57,7 +57,10 @@ def _redisplayed(request: HttpRequest, profile: AwsProfile | None) -> ProfileFor
     initial["is_production"] = bool(request.POST.get("is_production"))
     for name in GRANT_FIELDS:
         initial[name] = request.POST.getlist(name)
-    return ProfileForm(instance=profile, initial=initial)
+    form = ProfileForm(instance=profile, initial=initial)
+    # Secrets typed before the redraw are not carried over: the form says so beside them.
+    form.cleared_secrets = {name for name in SECRET_FIELDS if request.POST.get(name)}
+    return form
 
 
 def _saved(request: HttpRequest, form: ProfileForm, action: str) -> AwsProfile:

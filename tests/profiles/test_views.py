@@ -606,3 +606,22 @@ def test_secrets_emptied_after_an_error_say_so_beside_their_fields(admin, client
     assert 'class="blanked-notice"' not in _field_html(response, "private_key_passphrase")
     assert 'class="blanked-notice"' not in _field_html(response, "certificate_pem")
     assert 'class="blanked-notice"' in _field_html(response, "private_key_pem")
+
+
+def test_a_secret_typed_before_the_auth_mode_changed_says_it_was_cleared(admin):
+    response = admin.post(
+        reverse("profiles:mode-fields"),
+        {
+            "name": "Typed",
+            "auth_mode": AuthMode.ASSUME_ROLE,
+            "region": "eu-west-1",
+            "access_key_id": "AKIATYPEDBEFORE00001",
+            "secret_access_key": "typed-before-the-switch",
+        },
+        headers={"HX-Request": "true"},
+    )
+    page = response.content.decode()
+    assert "typed-before-the-switch" not in page
+    assert 'value="AKIATYPEDBEFORE00001"' in page
+    assert "cleared when the fields were redrawn" in _field_html(response, "secret_access_key")
+    assert 'class="blanked-notice"' not in _field_html(response, "session_token")

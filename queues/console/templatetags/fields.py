@@ -19,12 +19,15 @@ def _forgets_value(widget: forms.Widget) -> bool:
 
 @register.filter
 def blanked_notice(field: forms.BoundField) -> str:
-    """What to say beside a field the form had to empty after an error: a secret (or file) that
-    was typed in but is not sent back to the browser, so it must be given again."""
+    """What to say beside a field the form had to empty: a secret (or file) that was typed in
+    but is never sent back to the browser, after an error or when the form was redrawn (a form
+    lists those in `cleared_secrets`). It must be given again."""
     form = field.form
-    if not form.is_bound or not form.errors or not _forgets_value(field.field.widget):
-        return ""
-    if not field.data:
+    if field.name in getattr(form, "cleared_secrets", ()):
+        why = "when the fields were redrawn"
+    elif form.is_bound and form.errors and _forgets_value(field.field.widget) and field.data:
+        why = "because the form had errors"
+    else:
         return ""
     again = (
         "choose the file again"
@@ -33,6 +36,6 @@ def blanked_notice(field: forms.BoundField) -> str:
     )
     kept = " (left blank, the stored value is kept)" if field.initial else ""
     return (
-        f"What you gave here was cleared because the form had errors: secrets are never sent back "
-        f"to the browser. Please {again} before saving{kept}."
+        f"What you gave here was cleared {why}: secrets are never sent back to the browser. "
+        f"Please {again} before saving{kept}."
     )
