@@ -151,6 +151,7 @@ TEMPLATES = [
             "libraries": {
                 "units": "queues.console.templatetags.units",
                 "charts": "queues.console.templatetags.charts",
+                "fields": "queues.console.templatetags.fields",
             },
         },
     },

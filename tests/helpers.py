@@ -49,3 +49,32 @@ def send(raw_sqs, url: str, count: int, *, groups: int = 0, **extra) -> None:
             for i in range(start, min(start + 10, count))
         ]
         raw_sqs.send_message_batch(QueueUrl=url, Entries=entries)
+
+
+# Where an error shows: inside its own field's box, just under the field's inputs.
+_ERRORS_AWAY_FROM_FIELDS = """() => {
+  const away = [];
+  for (const field of document.querySelectorAll(".field.has-error")) {
+    const error = field.querySelector(".errorlist");
+    const inputs = [...field.querySelectorAll("input, select, textarea")];
+    if (!error || !inputs.length) { away.push(field.id + ": no error or input"); continue; }
+    const e = error.getBoundingClientRect();
+    const f = field.getBoundingClientRect();
+    const bottom = Math.max(...inputs.map((i) => i.getBoundingClientRect().bottom));
+    const left = Math.min(...inputs.map((i) => i.getBoundingClientRect().left));
+    const inside =
+      e.left >= f.left - 1 && e.right <= f.right + 1 && error.scrollWidth <= error.clientWidth + 1;
+    // Under the inputs, with at most the help text (a few lines) between them.
+    const below = e.top >= bottom - 1 && e.top - bottom < 90;
+    if (!inside || !below || Math.abs(e.left - left) > 40) {
+      away.push(`${field.id}: error at ${e.left},${e.top}; inputs end at ${left},${bottom}`);
+    }
+  }
+  return away;
+}"""
+
+
+def errors_away_from_their_fields(page) -> list[str]:
+    """The fields (by id) whose error is not right under their own inputs on the page as laid
+    out now; every field with an error must have one."""
+    return page.evaluate(_ERRORS_AWAY_FROM_FIELDS)

@@ -281,3 +281,70 @@ def test_without_javascript_counts_follow_the_pages(
     page.get_by_role("link", name="Next page").click()
     expect(rows).to_have_count(1)
     assert page.locator("tr[data-queue='bulk-50'] td").nth(2).inner_text() == "0"
+
+
+# The operator's other working pages: monitoring, the estate, and the dead-letter workbench
+# (the redrive page, and polled messages with their move and resend tools).
+MORE_PAGES = {
+    "monitoring": f"{WORKSPACE}/queues/orders/monitoring/",
+    "estate": "/estate/",
+    "redrive": f"{WORKSPACE}/queues/orders-dlq/redrive/",
+    "dead-letter queue": f"{WORKSPACE}/queues/orders-dlq/",
+    "queue form": f"{WORKSPACE}/queues/orders/edit/",
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_working_pages_keep_aa_contrast_in_both_schemes(
+    page, login, admin_user, seeded, live_server, scheme
+):
+    for seconds_ago in (120, 60):
+        counts = QueueCounts(seconds_ago // 10, 1, 0)
+        monitoring.record(seeded.pk, "us-east-1", "orders", counts, time.time() - seconds_ago)
+    page.add_init_script(path=str(AXE))
+    page.emulate_media(color_scheme=scheme)
+    login(admin_user)
+    problems = {}
+    for name, path in MORE_PAGES.items():
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.ok, (name, response.status)
+        page.wait_for_load_state("networkidle")
+        if found := _axe_problems(page):
+            problems[name] = found
+    # The dead-letter queue's messages, polled, one copied with the workbench's tools.
+    page.goto(f"{live_server.url}{WORKSPACE}/queues/orders-dlq/messages/")
+    page.get_by_role("button", name="Poll for messages").click()
+    page.locator(".message-table tbody").first.get_by_label("Select message", exact=False).check()
+    page.get_by_text("Move, copy or edit selected").click()
+    page.get_by_label("Destination queue").fill("orders")
+    page.get_by_role("button", name="Copy selected").click()
+    expect(page.locator("#transfer-outcome")).to_contain_text("Copied 1 of 1 message")
+    page.wait_for_load_state("networkidle")
+    if found := _axe_problems(page):
+        problems["workbench"] = found
+    assert problems == {}
+
+
+def test_without_javascript_durations_and_tags_still_save(
+    no_script_page, seeded, raw_sqs, live_server
+):
+    page = no_script_page
+    page.goto(f"{live_server.url}{WORKSPACE}/queues/orders/edit/")
+    # No script: no Add tag or Remove buttons; blank rows and the help say what to do.
+    expect(page.get_by_role("button", name="Add tag")).to_be_hidden()
+    expect(page.locator("#tag-rows .remove-tag").first).to_be_hidden()
+    expect(page.get_by_text("this form offers 3 blank rows")).to_be_visible()
+    page.get_by_label("Message retention period", exact=True).fill("2")
+    page.get_by_label("Message retention period unit").select_option("days")
+    # Clearing a stored tag's key removes it (its value box may keep its text); a blank row adds.
+    expect(page.get_by_label("Tag 2 key")).to_have_value("team")
+    page.get_by_label("Tag 2 key").fill("")
+    page.get_by_label("Tag 3 key").fill("owner")
+    page.get_by_label("Tag 3 value").fill("ops")
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("Saved queue orders.")).to_be_visible()
+    url = raw_sqs.get_queue_url(QueueName="orders")["QueueUrl"]
+    saved = raw_sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["MessageRetentionPeriod"])
+    assert saved["Attributes"]["MessageRetentionPeriod"] == "172800"
+    assert raw_sqs.list_queue_tags(QueueUrl=url).get("Tags") == {"env": "demo", "owner": "ops"}

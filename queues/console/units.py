@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ..sqs import QueueAttributes, RedriveAllowPolicy
+
+
+class AttributeRow(NamedTuple):
+    label: str
+    value: str
+    exact: str = ""  # the value to the unit, shown on hover ("262,144 bytes")
+
 
 REDRIVE_ALLOW_LABELS = {
     "allowAll": "Any queue may use this as its dead-letter queue",
@@ -46,13 +55,15 @@ def redrive_allow_label(policy: RedriveAllowPolicy | None) -> str:
     return REDRIVE_ALLOW_LABELS.get(policy.permission, policy.permission)
 
 
-def attribute_rows(settings: QueueAttributes) -> list[tuple[str, str]]:
-    """(label, value in human units) for every attribute, in the AWS console's order."""
+def attribute_rows(settings: QueueAttributes) -> list[AttributeRow]:
+    """Label, value in human units (and exact, where rounding hides it) for every attribute, in
+    the AWS console's order."""
+    size = settings.maximum_message_size
     rows = [
         ("Visibility timeout", human_duration(settings.visibility_timeout)),
         ("Message retention period", human_duration(settings.message_retention_period)),
         ("Delivery delay", human_duration(settings.delay_seconds)),
-        ("Maximum message size", human_bytes(settings.maximum_message_size)),
+        AttributeRow("Maximum message size", human_bytes(size), f"{size:,} bytes" if size else ""),
         ("Receive message wait time", human_duration(settings.receive_message_wait_time_seconds)),
         ("Encryption", settings.encryption),
     ]
@@ -73,4 +84,4 @@ def attribute_rows(settings: QueueAttributes) -> list[tuple[str, str]]:
             ("FIFO throughput limit", THROUGHPUT_LIMITS.get(limit, limit or "Per queue")),
         ]
     rows.append(("Redrive allow policy", redrive_allow_label(settings.redrive_allow_policy)))
-    return rows
+    return [AttributeRow(*row) for row in rows]

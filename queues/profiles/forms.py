@@ -18,9 +18,18 @@ from django.urls import reverse_lazy
 from django.utils.text import slugify
 
 from ..accounts.roles import ADMINS, OPERATORS, VIEWERS
+from ..console.forms.fields import DurationField
+from ..console.units import human_duration
 from .crypto import mask
 from .models import AuthMode, AwsProfile
-from .validation import DURATION_HELP, load_certificate
+from .validation import (
+    DURATION_HELP,
+    DURATION_TOO_LONG,
+    DURATION_TOO_SHORT,
+    MAX_DURATION,
+    MIN_DURATION,
+    load_certificate,
+)
 
 DEFAULT_DURATION = 3600
 MAX_PEM_BYTES = 64 * 1024
@@ -95,6 +104,9 @@ class GroupChoiceField(forms.ModelMultipleChoiceField):
 
 
 class ProfileForm(forms.ModelForm):
+    # Secrets typed in but not carried over when the form was redrawn (views._redisplayed).
+    cleared_secrets: frozenset[str] | set[str] = frozenset()
+
     secret_access_key = forms.CharField(
         label="Secret access key",
         required=False,
@@ -123,10 +135,13 @@ class ProfileForm(forms.ModelForm):
     certificate_file = forms.FileField(label="or upload the certificate", required=False)
     private_key_file = forms.FileField(label="or upload the private key", required=False)
     certificate_chain_file = forms.FileField(label="or upload the chain", required=False)
-    duration_seconds = forms.IntegerField(
-        label="Duration (seconds)",
+    duration_seconds = DurationField(
+        label="Session duration",
         required=False,
-        help_text=DURATION_HELP,
+        min_value=MIN_DURATION,
+        max_value=MAX_DURATION,
+        help_text=f"{DURATION_HELP} Blank: {human_duration(DEFAULT_DURATION)}.",
+        error_messages={"min_value": DURATION_TOO_SHORT, "max_value": DURATION_TOO_LONG},
     )
     endpoint_url = forms.CharField(
         label="Endpoint URL",

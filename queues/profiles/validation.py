@@ -48,7 +48,10 @@ ACCESS_KEY_RE = re.compile(r"^\S{1,128}$")
 
 # What STS and IAM Roles Anywhere accept for a session (15 minutes to 12 hours).
 MIN_DURATION, MAX_DURATION = 900, 43_200
-DURATION_HELP = f"{MIN_DURATION:,} to {MAX_DURATION:,} seconds (15 minutes to 12 hours)."
+DURATION_HELP = f"15 minutes to 12 hours ({MIN_DURATION:,} to {MAX_DURATION:,} seconds)."
+# The form's duration field says the same, in the same words.
+DURATION_TOO_SHORT = f"Use at least 15 minutes ({MIN_DURATION:,} seconds)."
+DURATION_TOO_LONG = f"Use at most 12 hours ({MAX_DURATION:,} seconds)."
 # The endpoint_url column's length (a URLField's default).
 MAX_ENDPOINT_URL = 200
 
@@ -170,8 +173,12 @@ def validate_endpoint_url(url: str) -> None:
 
 def validate_duration(seconds: Any) -> None:
     is_number = isinstance(seconds, int) and not isinstance(seconds, bool)
-    if not is_number or not MIN_DURATION <= seconds <= MAX_DURATION:
+    if not is_number:
         raise ValidationError(f"Use {DURATION_HELP}", code="duration")
+    if seconds < MIN_DURATION:
+        raise ValidationError(DURATION_TOO_SHORT, code="duration")
+    if seconds > MAX_DURATION:
+        raise ValidationError(DURATION_TOO_LONG, code="duration")
 
 
 def load_certificate(pem: str) -> x509.Certificate:

@@ -47,15 +47,20 @@ def _form_page(
 def _redisplayed(request: HttpRequest, profile: AwsProfile | None) -> ProfileForm:
     """An unbound form showing what was typed (never secrets) after the auth mode changed."""
     allowed = set(COMMON_FIELDS) | {f for fields in MODE_FIELDS.values() for f in fields}
+    # Read as each widget posts it (a duration comes as a number and a unit).
+    widgets = {name: ProfileForm.base_fields[name].widget for name in allowed - set(SECRET_FIELDS)}
     initial = {
-        name: request.POST.get(name)
-        for name in allowed - set(SECRET_FIELDS)
-        if name in request.POST
+        name: widget.value_from_datadict(request.POST, {}, name)
+        for name, widget in widgets.items()
+        if not widget.value_omitted_from_data(request.POST, {}, name)
     }
     initial["is_production"] = bool(request.POST.get("is_production"))
     for name in GRANT_FIELDS:
         initial[name] = request.POST.getlist(name)
-    return ProfileForm(instance=profile, initial=initial)
+    form = ProfileForm(instance=profile, initial=initial)
+    # Secrets typed before the redraw are not carried over: the form says so beside them.
+    form.cleared_secrets = {name for name in SECRET_FIELDS if request.POST.get(name)}
+    return form
 
 
 def _saved(request: HttpRequest, form: ProfileForm, action: str) -> AwsProfile:

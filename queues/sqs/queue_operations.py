@@ -17,6 +17,7 @@ from .queues import (
     QueuePage,
     TagChanges,
     queue_name_from_arn,
+    tags_problem,
 )
 from .queues import queue_name_from_url as _name
 
@@ -76,6 +77,8 @@ class QueueOperations(SqsClient):
         if name.endswith(".fifo"):
             params["Attributes"]["FifoQueue"] = "true"
         if tags:
+            if problem := tags_problem(tags):
+                raise errors.InvalidInput(problem, code="InvalidParameterValue")
             params["tags"] = tags
         with self._translated(name):
             return self._client.create_queue(**params)["QueueUrl"]
@@ -191,7 +194,11 @@ class QueueOperations(SqsClient):
     def update_queue(self, url: str, attributes: dict[str, str], tags: TagChanges) -> None:
         """Apply an edit: attributes, then removed tags, then added ones (removing first keeps a
         queue at its 50-tag limit editable). A step that fails after others succeeded raises
-        PartlyApplied, which says what was changed and what was not."""
+        PartlyApplied, which says what was changed and what was not. Tags SQS would refuse
+        (the 50-tag limit among them) are refused before the first call, so nothing half
+        happens."""
+        if problem := tags.problem:
+            raise errors.InvalidInput(problem, code="InvalidParameterValue")
         steps = [
             ("attributes", bool(attributes), lambda: self.set_queue_attributes(url, attributes)),
             ("removed tags", bool(tags.removed), lambda: self.untag_queue(url, tags.removed)),

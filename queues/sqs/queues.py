@@ -12,6 +12,31 @@ from typing import Any
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 MAX_NAME = 80
 FIFO_SUFFIX = ".fifo"
+# SQS's tag rules: at most 50 a queue, keys up to 128 characters, values up to 256.
+MAX_TAGS, MAX_TAG_KEY, MAX_TAG_VALUE = 50, 128, 256
+
+
+def tag_key_problem(key: str) -> str:
+    """Why SQS would refuse `key` as a tag key, or ""."""
+    if not key:
+        return "Every tag needs a key."
+    if len(key) > MAX_TAG_KEY:
+        return f"Tag keys are at most {MAX_TAG_KEY} characters."
+    if key.lower().startswith("aws:"):
+        return "Tag keys starting with aws: are reserved."
+    return ""
+
+
+def tags_problem(tags: dict[str, str]) -> str:
+    """Why SQS would refuse a queue's tags (the whole set, as it will be), or ""."""
+    if len(tags) > MAX_TAGS:
+        return f"A queue has at most {MAX_TAGS} tags (this change leaves {len(tags)})."
+    for key, value in tags.items():
+        if problem := tag_key_problem(key):
+            return f"{problem} ({key[:40]!r})"
+        if len(value) > MAX_TAG_VALUE:
+            return f"Tag values are at most {MAX_TAG_VALUE} characters (the value of {key})."
+    return ""
 
 
 def queue_name_problem(name: str, *, fifo: bool) -> str:
@@ -146,13 +171,22 @@ class TagChanges:
 
     added: dict[str, str] = field(default_factory=dict)
     removed: tuple[str, ...] = ()
+    # The queue's tags once applied, when known: checked against SQS's rules before any call.
+    result: dict[str, str] | None = None
 
     @classmethod
     def between(cls, old: dict[str, str], new: dict[str, str]) -> TagChanges:
         return cls(
             added={k: v for k, v in new.items() if old.get(k) != v},
             removed=tuple(sorted(set(old) - set(new))),
+            result=dict(new),
         )
+
+    @property
+    def problem(self) -> str:
+        """Why SQS would refuse these changes, or "" (only the added tags when the result is
+        unknown)."""
+        return tags_problem(self.added if self.result is None else self.result)
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed)

@@ -71,6 +71,57 @@
     });
   }
 
+  // Tags of the queue form: "Add tag" clones the <template> row, numbered on from the last,
+  // up to SQS's limit; "Remove" takes the row out, so its tag is not posted and is removed.
+  function tagRows() {
+    return document.querySelectorAll("#tag-rows tr.tag-row");
+  }
+
+  function syncTagLimit() {
+    var body = document.getElementById("tag-rows");
+    var add = document.getElementById("add-tag");
+    if (!body || !add) return;
+    var max = Number(body.dataset.maxTags);
+    var full = tagRows().length >= max;
+    add.disabled = full;
+    document.getElementById("tag-limit").textContent = full
+      ? "A queue has at most " + max + " tags."
+      : "";
+  }
+
+  function addTagRow() {
+    var body = document.getElementById("tag-rows");
+    var template = document.getElementById("tag-row-template");
+    if (!body || !template || tagRows().length >= Number(body.dataset.maxTags)) return;
+    var index = body.dataset.nextIndex;
+    body.dataset.nextIndex = String(Number(index) + 1);
+    var html = template.innerHTML.split("__index__").join(index);
+    body.insertAdjacentHTML("beforeend", html);
+    var rows = tagRows();
+    rows[rows.length - 1].querySelector("input").focus();
+    syncTagLimit();
+  }
+
+  function removeTagRow(button) {
+    var row = button.closest("tr.tag-row");
+    var next = row.nextElementSibling || row.previousElementSibling;
+    row.remove();
+    var focus = next && next.querySelector("input");
+    (focus || document.getElementById("add-tag")).focus();
+    syncTagLimit();
+  }
+
+  // A number-and-unit field shows the exact amount in its base unit on hover ("262,144 bytes").
+  function syncUnitTitle(input) {
+    var number = input.closest(".unit-input").querySelector("input");
+    var unit = input.closest(".unit-input").querySelector("select");
+    var total = Number(number.value) * Number(unit.value);
+    number.title =
+      number.value.trim() !== "" && Number.isInteger(total)
+        ? total.toLocaleString("en-US") + " " + number.dataset.baseUnit
+        : "";
+  }
+
   // Purge and delete confirmations: the button stays disabled until the queue's name is typed.
   function syncConfirmButton() {
     var typed = document.getElementById("id_confirm_name");
@@ -82,13 +133,18 @@
   document.addEventListener("input", function (event) {
     if (event.target.id === "queue-filter") applyFilter();
     if (event.target.id === "id_confirm_name") syncConfirmButton();
+    if (event.target.closest(".unit-input")) syncUnitTitle(event.target);
   });
   document.addEventListener("change", function (event) {
     var name = event.target.name;
     if (name === "queue_type") syncFifoSuffix();
     if (name === "encryption" || name === "redrive_permission") syncDependents();
+    if (event.target.closest(".unit-input")) syncUnitTitle(event.target);
   });
   document.addEventListener("click", function (event) {
+    if (event.target.id === "add-tag") addTagRow();
+    var remove = event.target.closest("button.remove-tag");
+    if (remove) removeTagRow(remove);
     var refresh = event.target.closest("#refresh-counts");
     if (refresh && window.htmx) {
       event.preventDefault();
@@ -129,6 +185,7 @@
     syncFifoSuffix();
     syncDependents();
     syncConfirmButton();
+    syncTagLimit();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", ready);

@@ -114,9 +114,9 @@ def test_a_fifo_queue_gets_its_suffix_and_a_fifo_dead_letter_queue(
         ({"name": "has space"}, "Use only letters, digits, hyphens (-) and underscores (_)."),
         ({"name": "x" * 81}, "at most 80 characters"),
         ({"name": "plain.fifo"}, "Only FIFO queue names end in .fifo"),
-        ({"name": "ok", "maximum_message_size": "1048577"}, "less than or equal to 1048576"),
-        ({"name": "ok", "visibility_timeout": "43201"}, "less than or equal to 43200"),
-        ({"name": "ok", "message_retention_period": "59"}, "greater than or equal to 60"),
+        ({"name": "ok", "maximum_message_size": "1048577"}, "Use at most 1 MiB."),
+        ({"name": "ok", "visibility_timeout": "43201"}, "Use at most 12 hours."),
+        ({"name": "ok", "message_retention_period": "59"}, "Use at least 1 minute."),
         ({"name": "ok", "encryption": "sse-kms", "kms_master_key_id": ""}, "Enter the KMS key"),
         ({"name": "ok", "redrive_permission": "byQueue"}, "List at least one source queue ARN"),
         (
@@ -304,7 +304,7 @@ def test_edit_validates_like_create(client, operator_user, profile, raw_sqs, ord
         {**FORM_DEFAULTS, "receive_message_wait_time_seconds": "21"},
     )
     assert response.status_code == 400
-    assert "less than or equal to 20" in response.content.decode()
+    assert "Use at most 20 seconds." in response.content.decode()
     assert attributes(raw_sqs, "orders")["ReceiveMessageWaitTimeSeconds"] == "0"
 
 

@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers import attributes, redrive
+from tests.helpers import attributes, errors_away_from_their_fields, redrive
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,8 +65,8 @@ def test_create_edit_purge_and_delete_a_fifo_queue_with_a_dead_letter_queue(
 
     # Edit the visibility timeout.
     page.get_by_role("link", name="Edit").click()
-    expect(page.get_by_label("Visibility timeout")).to_have_value("30")
-    page.get_by_label("Visibility timeout").fill("75")
+    expect(page.get_by_label("Visibility timeout", exact=True)).to_have_value("30")
+    page.get_by_label("Visibility timeout", exact=True).fill("75")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("Saved queue jobs.fifo.")).to_be_visible()
     expect(page.get_by_text("1 minute 15 seconds")).to_be_visible()
@@ -162,3 +162,114 @@ def test_a_chunk_that_fails_says_so_and_refresh_retries_it(
     expect(page.locator("h1", has_text="Server error")).to_have_count(0)
     page.get_by_role("link", name="Refresh counts").click()
     expect(row.locator("td").nth(2)).to_have_text("0")
+
+
+def test_edit_retention_in_days_remove_and_add_tags_and_copy_the_url_and_arn(
+    page, login, operator_user, profile, raw_sqs, live_server, console_errors
+):
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage"}],
+    }
+    url = raw_sqs.create_queue(
+        QueueName="orders",
+        Attributes={"MessageRetentionPeriod": "86400", "Policy": json.dumps(policy)},
+        tags={"env": "prod", "team": "checkout"},
+    )["QueueUrl"]
+    arn = attributes(raw_sqs, "orders")["QueueArn"]
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    login(operator_user)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/orders/")
+
+    # The URL and ARN copy as they are; the access policy reads as indented JSON.
+    page.get_by_role("button", name="Copy URL").click()
+    expect(page.get_by_role("button", name="Copy URL")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == url
+    page.get_by_role("button", name="Copy ARN").click()
+    assert page.evaluate("navigator.clipboard.readText()") == arn
+    shown = page.locator("#access-policy pre").inner_text()
+    assert json.loads(shown) == policy and '\n  "Statement": [' in shown
+    # A size in its largest unit, the exact bytes on hover.
+    expect(page.get_by_text("1 MiB", exact=True)).to_have_attribute("title", "1,048,576 bytes")
+    shot(page, "queue-page-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, "queue-page-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # The retention shows in days; 4 days is typed as 4 and saved as seconds.
+    page.get_by_role("link", name="Edit").click()
+    retention = page.get_by_label("Message retention period", exact=True)
+    unit = page.get_by_label("Message retention period unit")
+    expect(retention).to_have_value("1")
+    expect(unit).to_have_value("86400")
+    size = page.get_by_label("Maximum message size", exact=True)
+    expect(size).to_have_attribute("title", "1,048,576 bytes")
+    # The exact bytes on hover follow what is typed.
+    size.fill("256")
+    page.get_by_label("Maximum message size unit").select_option("KiB")
+    expect(size).to_have_attribute("title", "262,144 bytes")
+    retention.fill("4")
+    # One of the two tags removed, one added with "Add tag".
+    page.get_by_role("button", name="Remove Tag 2", exact=True).click()
+    expect(page.locator("#tag-rows input[value=checkout]")).to_have_count(0)
+    page.get_by_role("button", name="Add tag").click()
+    page.get_by_label("New tag key").last.fill("owner")
+    page.get_by_label("New tag value").last.fill("ops")
+    shot(page, "queue-form-1280")
+    page.get_by_role("button", name="Save changes").click()
+
+    expect(page.get_by_text("Saved queue orders.")).to_be_visible()
+    expect(page.locator("#tags")).to_contain_text("owner")
+    saved = attributes(raw_sqs, "orders")
+    assert (saved["MessageRetentionPeriod"], saved["MaximumMessageSize"]) == ("345600", "262144")
+    assert raw_sqs.list_queue_tags(QueueUrl=url)["Tags"] == {"env": "prod", "owner": "ops"}
+    expect(page.get_by_text("4 days")).to_be_visible()
+    assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
+
+
+def test_add_tag_stops_at_sqss_limit_of_fifty(page, login, operator_user, profile, raw_sqs):
+    raw_sqs.create_queue(QueueName="tagged", tags={f"k{i:02d}": "v" for i in range(48)})
+    login(operator_user)
+    page.goto(page.url.split("/p/")[0] + f"/p/{profile.slug}/us-east-1/queues/tagged/edit/")
+    # 48 tags and 2 of the 3 blank rows fit; the button then says why it stopped.
+    expect(page.locator("#tag-rows tr")).to_have_count(50)
+    add = page.get_by_role("button", name="Add tag")
+    expect(add).to_be_disabled()
+    expect(page.locator("#tag-limit")).to_have_text("A queue has at most 50 tags.")
+    page.get_by_role("button", name="Remove Tag 1", exact=True).click()
+    expect(add).to_be_enabled()
+    add.click()
+    expect(page.locator("#tag-rows tr")).to_have_count(50)
+    expect(add).to_be_disabled()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_each_error_stays_beside_its_own_field(
+    page, login, operator_user, profile, live_server, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/new/")
+    page.get_by_label("Name", exact=True).fill("has space")
+    page.get_by_label("Visibility timeout", exact=True).fill("13")
+    page.get_by_label("Visibility timeout unit").select_option("hours")
+    page.get_by_label("Delivery delay", exact=True).fill("1.5")
+    page.get_by_label("Maximum message size", exact=True).fill("2")
+    page.get_by_label("Tag 1 value").fill("no key")
+    page.get_by_role("button", name="Create queue").click()
+    expect(page.locator("#field-visibility_timeout .errorlist")).to_have_text(
+        "Use at most 12 hours."
+    )
+    expect(page.locator("#field-maximum_message_size .errorlist")).to_have_text(
+        "Use at most 1 MiB."
+    )
+    expect(page.locator("#field-delay_seconds .errorlist")).to_contain_text("whole number")
+    expect(page.locator("#field-name .errorlist")).to_be_visible()
+    # What was typed comes back, in the unit it was typed in.
+    expect(page.get_by_label("Visibility timeout", exact=True)).to_have_value("13")
+    expect(page.get_by_label("Visibility timeout unit")).to_have_value("3600")
+    assert errors_away_from_their_fields(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shot(page, f"queue-form-errors-{width}")

@@ -243,8 +243,12 @@ def test_a_duplicate_name_is_refused(admin, profile):
         ({"role_arn": "arn:aws:iam::12345:role/x"}, "role_arn", "not an IAM role ARN"),
         ({"role_arn": "arn:aws:iam::123456789012:user/bob"}, "role_arn", "not an IAM role ARN"),
         ({"role_arn": ""}, "role_arn", "This mode needs this field."),
-        ({"duration_seconds": "899"}, "duration_seconds", "Use 900 to 43,200 seconds"),
-        ({"duration_seconds": "43201"}, "duration_seconds", "Use 900 to 43,200 seconds"),
+        ({"duration_seconds": "899"}, "duration_seconds", "Use at least 15 minutes (900 seconds)."),
+        (
+            {"duration_seconds": "43201"},
+            "duration_seconds",
+            "Use at most 12 hours (43,200 seconds).",
+        ),
         ({"role_session_name": "has space"}, "role_session_name", "not a session name"),
         ({"external_id": "x"}, "external_id", "not an external ID"),
     ],
@@ -303,7 +307,7 @@ def test_roles_anywhere_errors(admin, client_cert, test_ca):
         ({"private_key_pem": "garbage"}, "private_key_pem", "not a PEM private key"),
         ({"private_key_pem": other.key_pem()}, "private_key_pem", "does not match the certificate"),
         ({"certificate_chain_pem": "junk"}, "certificate_chain_pem", "not a PEM certificate chain"),
-        ({"duration_seconds": "50000"}, "duration_seconds", "Use 900 to 43,200 seconds"),
+        ({"duration_seconds": "50000"}, "duration_seconds", "Use at most 12 hours"),
     ]
     for overrides, field, message in cases:
         response = admin.post(CREATE, _roles_anywhere(client_cert, **overrides))
@@ -575,3 +579,49 @@ def test_a_group_that_cannot_exist_is_an_invalid_choice_not_a_server_error(db, a
     assert response.status_code == 200
     assert "is not a valid value" in " ".join(_errors(response, "viewer_groups"))
     assert not AwsProfile.objects.filter(name="Staging").exists()
+
+
+def _field_html(response, name: str) -> str:
+    """The rendered field group of one field (templates/forms/field.html)."""
+    page = response.content.decode()
+    start = page.index(f'id="field-{name}"')
+    end = page.find('<div class="field', start)
+    return page[start : end if end != -1 else None]
+
+
+def test_secrets_emptied_after_an_error_say_so_beside_their_fields(admin, client_cert):
+    """The key and passphrase are never sent back to the browser: after an error elsewhere the
+    form says, next to each, that it was cleared and must be given again."""
+    data = _roles_anywhere(client_cert, passphrase="right", role_arn="not-an-arn")
+    response = admin.post(CREATE, data)
+    assert _errors(response, "role_arn")
+    for name in ("private_key_pem", "private_key_passphrase"):
+        field = _field_html(response, name)
+        assert 'class="blanked-notice"' in field, name
+        assert "cleared because the form had errors" in field and "enter it again" in field
+    assert "ENCRYPTED PRIVATE KEY" not in response.content.decode()
+    # A secret left blank, and the fields that keep what was typed, have no such notice.
+    data["private_key_passphrase"] = ""
+    response = admin.post(CREATE, data)
+    assert 'class="blanked-notice"' not in _field_html(response, "private_key_passphrase")
+    assert 'class="blanked-notice"' not in _field_html(response, "certificate_pem")
+    assert 'class="blanked-notice"' in _field_html(response, "private_key_pem")
+
+
+def test_a_secret_typed_before_the_auth_mode_changed_says_it_was_cleared(admin):
+    response = admin.post(
+        reverse("profiles:mode-fields"),
+        {
+            "name": "Typed",
+            "auth_mode": AuthMode.ASSUME_ROLE,
+            "region": "eu-west-1",
+            "access_key_id": "AKIATYPEDBEFORE00001",
+            "secret_access_key": "typed-before-the-switch",
+        },
+        headers={"HX-Request": "true"},
+    )
+    page = response.content.decode()
+    assert "typed-before-the-switch" not in page
+    assert 'value="AKIATYPEDBEFORE00001"' in page
+    assert "cleared when the fields were redrawn" in _field_html(response, "secret_access_key")
+    assert 'class="blanked-notice"' not in _field_html(response, "session_token")

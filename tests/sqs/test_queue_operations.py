@@ -93,9 +93,9 @@ def test_human_units_read_like_the_console():
     assert human_bytes(262144) == "256 KiB"
     assert human_bytes(1048576) == "1 MiB"
     assert human_bytes(1000) == "1,000 bytes"
-    labels = dict(attribute_rows(QueueAttributes()))
-    assert labels["Visibility timeout"] == "30 seconds"
-    assert labels["Maximum message size"] == "1 MiB"
+    rows = {row.label: row for row in attribute_rows(QueueAttributes())}
+    assert rows["Visibility timeout"].value == "30 seconds"
+    assert rows["Maximum message size"][1:] == ("1 MiB", "1,048,576 bytes")
 
 
 def test_set_queue_attributes_changes_and_removes_a_redrive_policy(sqs, raw_sqs):

@@ -12,22 +12,42 @@ from ...sqs.queues import (
     DEFAULTS,
     FIFO_SUFFIX,
     MAX_NAME,
+    MAX_TAG_KEY,
+    MAX_TAG_VALUE,
+    MAX_TAGS,
     queue_name_from_arn,
     queue_name_problem,
     settled_queue_name,
+    tag_key_problem,
 )
 from ..units import human_bytes, human_duration
+from .fields import DurationField, SizeField
 
-MAX_TAGS = 50
+# Rows for new tags without JavaScript (with it, "Add tag" adds rows up to MAX_TAGS).
 BLANK_TAG_ROWS = 3
+# Row numbers the form reads: the script numbers rows on from the last, never this far.
+MAX_TAG_INDEX = 1000
+# The <template> row's placeholder, which the script replaces with the row's number.
+NEW_TAG_INDEX = "__index__"
+TAG_FIELD_RE = re.compile(r"^tag_(?:key|value)_(\d{1,4})$")
 ARN_RE = re.compile(r"^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]{1,80}$")
 
 
 def _seconds_help(low: int, high: int, default: int) -> str:
     return (
-        f"Seconds, {human_duration(low)} to {human_duration(high)}. "
-        f"AWS default: {human_duration(default)}."
+        f"{human_duration(low)} to {human_duration(high)}. AWS default: {human_duration(default)}."
     )
+
+
+def _tag_fields(index: int | str, label: str) -> dict[str, forms.Field]:
+    return {
+        f"tag_key_{index}": forms.CharField(
+            label=f"{label} key", required=False, max_length=MAX_TAG_KEY
+        ),
+        f"tag_value_{index}": forms.CharField(
+            label=f"{label} value", required=False, max_length=MAX_TAG_VALUE, strip=False
+        ),
+    }
 
 
 class QueueForm(forms.Form):
@@ -51,41 +71,41 @@ class QueueForm(forms.Form):
         widget=forms.RadioSelect,
         help_text="Fixed once the queue exists.",
     )
-    visibility_timeout = forms.IntegerField(
+    visibility_timeout = DurationField(
         label="Visibility timeout",
         min_value=0,
         max_value=43200,
         initial=DEFAULTS["VisibilityTimeout"],
         help_text=_seconds_help(0, 43200, 30),
     )
-    message_retention_period = forms.IntegerField(
+    message_retention_period = DurationField(
         label="Message retention period",
         min_value=60,
         max_value=1209600,
         initial=DEFAULTS["MessageRetentionPeriod"],
         help_text=_seconds_help(60, 1209600, 345600),
     )
-    delay_seconds = forms.IntegerField(
+    delay_seconds = DurationField(
         label="Delivery delay",
         min_value=0,
         max_value=900,
         initial=DEFAULTS["DelaySeconds"],
         help_text=_seconds_help(0, 900, 0),
     )
-    maximum_message_size = forms.IntegerField(
+    maximum_message_size = SizeField(
         label="Maximum message size",
         min_value=1024,
         max_value=1048576,
         initial=DEFAULTS["MaximumMessageSize"],
-        help_text=f"Bytes, {human_bytes(1024)} to {human_bytes(1048576)} (1,048,576 bytes). "
+        help_text=f"{human_bytes(1024)} to {human_bytes(1048576)} (1,048,576 bytes). "
         f"AWS default: {human_bytes(DEFAULTS['MaximumMessageSize'])}.",
     )
-    receive_message_wait_time_seconds = forms.IntegerField(
+    receive_message_wait_time_seconds = DurationField(
         label="Receive message wait time",
         min_value=0,
         max_value=20,
         initial=DEFAULTS["ReceiveMessageWaitTimeSeconds"],
-        help_text="Seconds, 0 (short polling) to 20 (long polling). AWS default: 0 seconds.",
+        help_text="0 seconds (short polling) to 20 seconds (long polling). AWS default: 0 seconds.",
     )
     dead_letter_queue = forms.CharField(
         label="Dead-letter queue",
@@ -145,7 +165,7 @@ class QueueForm(forms.Form):
         initial="alias/aws/sqs",
         help_text="Key ID, alias (alias/aws/sqs is the AWS managed key) or ARN.",
     )
-    kms_data_key_reuse_period_seconds = forms.IntegerField(
+    kms_data_key_reuse_period_seconds = DurationField(
         label="Data key reuse period",
         min_value=60,
         max_value=86400,
@@ -166,6 +186,7 @@ class QueueForm(forms.Form):
         required=False,
         help_text="AWS default: Queue. High throughput needs Message group.",
     )
+    max_tags, blank_tag_rows = MAX_TAGS, BLANK_TAG_ROWS
     fifo_throughput_limit = forms.ChoiceField(
         label="FIFO throughput limit",
         choices=[("perQueue", "Per queue"), ("perMessageGroupId", "Per message group ID")],
@@ -194,21 +215,33 @@ class QueueForm(forms.Form):
         # Suggestions only: any queue of the account can be typed (prefix search, see the
         # dead-letter-options view), and the name is checked with SQS when saving.
         self.dead_letter_suggestions = [n for n in sorted(queue_names) if n != own]
-        self.tag_count = self._tag_rows()
-        for i in range(self.tag_count):
-            self.fields[f"tag_key_{i}"] = forms.CharField(
-                label=f"Tag {i + 1} key", required=False, max_length=128
-            )
-            self.fields[f"tag_value_{i}"] = forms.CharField(
-                label=f"Tag {i + 1} value", required=False, max_length=256, strip=False
-            )
+        self.tag_indexes = self._tag_rows()
+        for i in self.tag_indexes:
+            self.fields.update(_tag_fields(i, f"Tag {i + 1}"))
 
-    def _tag_rows(self) -> int:
-        posted = 0
+    def _tag_rows(self) -> list[int]:
+        """The tag rows' numbers: as posted (rows added by the script, some removed), else the
+        queue's tags and a few blank rows for adding tags without JavaScript."""
         if self.is_bound:
-            posted = sum(1 for key in self.data if key.startswith("tag_key_"))
+            posted = {
+                int(match[1])
+                for key in self.data
+                if (match := TAG_FIELD_RE.match(key)) and int(match[1]) < MAX_TAG_INDEX
+            }
+            return sorted(posted)
         existing = sum(1 for key in self.initial if key.startswith("tag_key_"))
-        return min(MAX_TAGS, max(posted, existing + BLANK_TAG_ROWS))
+        return list(range(min(MAX_TAGS, existing + BLANK_TAG_ROWS)))
+
+    @property
+    def tag_row_template(self) -> tuple[forms.BoundField, forms.BoundField]:
+        """The fields of a row the script adds (in a <template>; it numbers them)."""
+        key, value = _tag_fields(NEW_TAG_INDEX, "New tag").items()
+        return forms.BoundField(self, key[1], key[0]), forms.BoundField(self, value[1], value[0])
+
+    @property
+    def next_tag_index(self) -> int:
+        """The number the script gives the next row it adds."""
+        return max(self.tag_indexes, default=-1) + 1
 
     @property
     def is_fifo(self) -> bool:
@@ -219,7 +252,7 @@ class QueueForm(forms.Form):
 
     @property
     def tag_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        return [(self[f"tag_key_{i}"], self[f"tag_value_{i}"]) for i in range(self.tag_count)]
+        return [(self[f"tag_key_{i}"], self[f"tag_value_{i}"]) for i in self.tag_indexes]
 
     @property
     def fifo_fields(self) -> list[forms.BoundField]:
@@ -276,7 +309,9 @@ class QueueForm(forms.Form):
             if not data.get("kms_master_key_id", "").strip():
                 self.add_error("kms_master_key_id", "Enter the KMS key to encrypt with.")
             if not data.get("kms_data_key_reuse_period_seconds"):
-                self.add_error("kms_data_key_reuse_period_seconds", "Enter 60 to 86,400 seconds.")
+                self.add_error(
+                    "kms_data_key_reuse_period_seconds", "Enter 1 minute to 1 day (24 hours)."
+                )
         if (
             self.is_fifo
             and data.get("fifo_throughput_limit") == "perMessageGroupId"
@@ -290,19 +325,25 @@ class QueueForm(forms.Form):
         return data
 
     def _clean_tags(self) -> None:
+        """A row whose key and value are blank adds nothing; clearing a stored tag's key removes
+        that tag (whatever its value box still holds)."""
         tags: dict[str, str] = {}
-        for i in range(self.tag_count):
+        for i in self.tag_indexes:
             key = (self.cleaned_data.get(f"tag_key_{i}") or "").strip()
             value = self.cleaned_data.get(f"tag_value_{i}") or ""
             if not key:
-                if value:
-                    self.add_error(f"tag_key_{i}", "A tag with a value needs a key.")
+                if value and not self.initial.get(f"tag_key_{i}"):
+                    self.add_error(
+                        f"tag_key_{i}", "Enter a key for this value, or clear the value too."
+                    )
                 continue
-            if key.lower().startswith("aws:"):
-                self.add_error(f"tag_key_{i}", "Tag keys starting with aws: are reserved.")
+            if problem := tag_key_problem(key):
+                self.add_error(f"tag_key_{i}", problem)
             if key in tags:
                 self.add_error(f"tag_key_{i}", f"The key {key!r} is used twice.")
             tags[key] = value
+        if len(tags) > MAX_TAGS:
+            self.add_error(None, f"A queue has at most {MAX_TAGS} tags; this form has {len(tags)}.")
         self.cleaned_data["tags"] = tags
 
     def attributes(self, dead_letter_arn: str = "") -> QueueAttributes:

@@ -1,5 +1,5 @@
 """Template filters for SQS values: `{{ seconds|duration }}`, `{{ size|bytes }}`,
-`{% for label, value in queue.settings|attribute_rows %}`."""
+`{% for row in queue.settings|attribute_rows %}`."""
 
 from __future__ import annotations
 

@@ -126,6 +126,14 @@ def queue_create(request: HttpRequest, profile: str, region: str) -> HttpRespons
     return redirect("console:queue-detail", profile, region, name)
 
 
+def _pretty_json(raw: str) -> str:
+    """A JSON document indented for reading; as SQS gave it when it is not JSON."""
+    try:
+        return json.dumps(json.loads(raw), indent=2) if raw else ""
+    except ValueError:
+        return raw
+
+
 @require_GET
 @require_permission(BROWSE)
 def queue_detail(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
@@ -140,6 +148,7 @@ def queue_detail(request: HttpRequest, profile: str, region: str, queue: str) ->
         "sources": details.dead_letter_sources,
         "problems": details.problems,
         "raw_json": json.dumps(found.attributes, indent=2, sort_keys=True),
+        "access_policy": _pretty_json(found.settings.policy),
         "counts": found.counts,
     }
     return render(request, "console/queue_detail.html", context)
