@@ -108,7 +108,7 @@ def test_no_page_scrolls_sideways_on_a_phone(page, login, admin_user, audit_trai
     # Polled messages, one opened: the widest table an operator meets.
     page.goto(f"{live_server.url}{PAGES['messages']}")
     page.get_by_role("button", name="Poll for messages").click()
-    page.locator(".message-details summary").first.click()
+    page.locator("button.message-open").first.click()
     expect(page.locator(".message-full").first).to_be_visible()
     page.wait_for_load_state("networkidle")
     width = page.evaluate("document.documentElement.scrollWidth")

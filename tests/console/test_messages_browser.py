@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
 import os
+import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -48,12 +53,12 @@ def test_send_poll_open_and_delete_a_json_message(
 
     page.get_by_role("button", name="Poll for messages").click()
     expect(page.get_by_text("1 message received and released")).to_be_visible()
-    page.locator(".message-details summary").first.click()
+    page.locator("button.message-open").first.click()
     pretty = page.locator("pre.message-body").first
     expect(pretty).to_contain_text('"items": [\n      "book",')
     expect(page.locator(".message-full")).to_contain_text("order-created")
     expect(page.locator(".message-full")).to_contain_text("Number")
-    expect(page.locator(".message-full")).to_contain_text("ApproximateReceiveCount")
+    expect(page.locator(".message-full")).to_contain_text("Receive count")
     page.get_by_role("button", name="Copy body").click()
     expect(page.get_by_role("button", name="Copied")).to_be_visible()
     if SCREENSHOTS:
@@ -129,3 +134,81 @@ def test_delete_selected_removes_exactly_the_ticked_messages_of_a_fifo_queue(
     expect(page.locator("input[name=selected]")).to_have_count(2)
     left = raw_sqs.receive_message(QueueUrl=fifo_url, MaxNumberOfMessages=10)["Messages"]
     assert {m["MessageId"] for m in left} == set(ids) - set(chosen)
+
+
+def test_a_10_s_long_poll_shows_a_progress_indicator_within_200_ms_and_stop_ends_it(
+    page, login, live_server, operator_user, profile, standard_url
+):
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/orders/messages/")
+    poll_form = page.locator("#poll-form")
+    poll_form.get_by_label("Poll duration").fill("10")
+    poll = page.get_by_role("button", name="Poll for messages")
+    progress = page.locator("#poll-progress")
+    expect(progress).to_be_hidden()
+
+    started = time.monotonic()
+    poll.click()
+    expect(progress).to_be_visible(timeout=200)
+    expect(progress).to_contain_text("Polling…")
+    expect(poll).to_be_disabled(timeout=200)
+    assert time.monotonic() - started < 1
+
+    progress.get_by_role("button", name="Stop").click()
+    expect(progress).to_be_hidden(timeout=1000)
+    expect(poll).to_be_enabled()
+    assert time.monotonic() - started < 3, "Stop waited for the poll to end"
+    # The page is the page as it was: the form answers, nothing was swapped in.
+    poll_form.get_by_label("Poll duration").fill("0")
+    expect(page.get_by_text("No messages were received")).to_have_count(0)
+    # The server ends the abandoned poll by itself; wait for it before the database is flushed.
+    page.request.get(page.url)
+
+
+def test_an_opened_message_shows_its_facts_in_the_consoles_words(
+    page, login, live_server, operator_user, profile, raw_sqs, fifo_url
+):
+    packed = gzip.compress(json.dumps({"invoice": 7, "lines": ["a", "b"]}).encode())
+    raw_sqs.send_message(
+        QueueUrl=fifo_url,
+        MessageBody=base64.b64encode(packed).decode(),
+        MessageGroupId="tenant-42",
+        MessageDeduplicationId="invoice-7",
+        MessageAttributes={"tenant": {"DataType": "String", "StringValue": "acme"}},
+    )
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/payments.fifo/messages/")
+    page.get_by_role("button", name="Poll for messages").click()
+    row = page.locator("tr.message-row").first
+    message_id = page.locator("input[name=selected]").first.get_attribute("value")
+    # One line: the ID shortened, sent time relative with the exact time on hover, the group.
+    expect(row.locator(".message-id")).to_have_text(message_id[:8] + "…")
+    expect(row.locator("time")).to_have_text(re.compile(r"^(just now|\d+ s ago)$"))
+    expect(row.locator("time")).to_have_attribute("title", re.compile(r"UTC$"))
+    expect(row).to_contain_text("tenant-42")
+    expect(page.locator("tr.message-detail").first).to_be_hidden()
+    assert row.bounding_box()["height"] < 60, "a message takes more than one line"
+
+    page.locator("button.message-open").first.click()
+    detail = page.locator("tr.message-detail").first
+    expect(detail).to_be_visible()
+    decoded = detail.locator(".decoded-body")
+    expect(decoded).to_contain_text('"lines": [')
+    expect(detail).to_contain_text("base64 + gzip")
+    system = detail.locator("table.system-attributes")
+    for label in ("Sent", "First received", "Receive count", "Message group ID",
+                  "Deduplication ID", "Sequence number", "Sender account ID"):
+        expect(system.get_by_role("rowheader", name=label, exact=False).first).to_be_visible()
+    sent = system.locator("tr").first
+    expect(sent).to_contain_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC"))
+    expect(sent.locator("time[data-local-time]")).to_contain_text("(")
+    expect(detail.get_by_role("rowheader", name="tenant")).to_be_visible()
+
+    row.get_by_role("button", name=f"Copy message ID {message_id}").click()
+    assert page.evaluate("navigator.clipboard.readText()") == message_id
+    detail.get_by_role("button", name="Copy decoded").click()
+    assert json.loads(page.evaluate("navigator.clipboard.readText()"))["invoice"] == 7
+
+    page.locator("button.message-open").first.click()
+    expect(detail).to_be_hidden()
