@@ -200,6 +200,14 @@ def test_text_keeps_aa_contrast_in_both_schemes(
         found = _axe_problems(page)
         if found:
             problems[name] = found
+    # The message viewer: polled messages, one opened with its body and attribute tables.
+    page.goto(f"{live_server.url}{PAGES['messages']}")
+    page.get_by_role("button", name="Poll for messages").click()
+    page.locator("button.message-open").first.click()
+    expect(page.locator("tr.message-detail").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    if found := _axe_problems(page):
+        problems["messages, one opened"] = found
     # A production workspace paints its band in the danger colour: still readable.
     audit_trail.is_production = True
     audit_trail.save()

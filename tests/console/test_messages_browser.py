@@ -197,8 +197,15 @@ def test_an_opened_message_shows_its_facts_in_the_consoles_words(
     expect(decoded).to_contain_text('"lines": [')
     expect(detail).to_contain_text("base64 + gzip")
     system = detail.locator("table.system-attributes")
-    for label in ("Sent", "First received", "Receive count", "Message group ID",
-                  "Deduplication ID", "Sequence number", "Sender account ID"):
+    for label in (
+        "Sent",
+        "First received",
+        "Receive count",
+        "Message group ID",
+        "Deduplication ID",
+        "Sequence number",
+        "Sender account ID",
+    ):
         expect(system.get_by_role("rowheader", name=label, exact=False).first).to_be_visible()
     sent = system.locator("tr").first
     expect(sent).to_contain_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC"))
@@ -212,3 +219,25 @@ def test_an_opened_message_shows_its_facts_in_the_consoles_words(
 
     page.locator("button.message-open").first.click()
     expect(detail).to_be_hidden()
+
+
+@pytest.mark.parametrize("width", [1280, 1024, 390])
+def test_a_fifo_send_without_ids_shows_each_error_under_its_own_field(
+    page, login, live_server, operator_user, profile, raw_sqs, width
+):
+    raw_sqs.create_queue(QueueName="strict.fifo", Attributes={"FifoQueue": "true"})
+    page.set_viewport_size({"width": width, "height": 900})
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/strict.fifo/messages/")
+    group, dedup = page.locator("#field-group_id"), page.locator("#field-deduplication_id")
+    before = dedup.bounding_box()
+    page.get_by_label("Message body").fill("x")
+    page.locator("#send-form").get_by_role("button", name="Send message").click()
+    expect(group.locator(".errorlist")).to_have_text("FIFO queues need a message group ID.")
+    expect(dedup.locator(".errorlist")).to_contain_text("Enter a message deduplication ID")
+    after = dedup.bounding_box()
+    assert (after["x"], after["width"]) == (before["x"], before["width"]), "pushed sideways"
+    for field in (group, dedup):
+        box, error = field.bounding_box(), field.locator(".errorlist").bounding_box()
+        assert box["x"] <= error["x"] and error["x"] + error["width"] <= box["x"] + box["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -30,7 +30,8 @@ def test_utc_time_keeps_the_milliseconds():
 
 
 def test_short_bytes_fits_a_narrow_column():
-    assert [short_bytes(n) for n in (0, 312, 1536, 1 << 20)] == ["0 B", "312 B", "1.5 KiB", "1.0 MiB"]
+    sizes = [short_bytes(n) for n in (0, 312, 1536, 1 << 20)]
+    assert sizes == ["0 B", "312 B", "1.5 KiB", "1.0 MiB"]
 
 
 def test_system_attributes_carry_console_names_in_console_order_and_readable_times():

@@ -1,4 +1,4 @@
-"""Reading a received body: base64 and base64-of-gzip bodies are decoded only when they hold text."""
+"""Reading a received body: base64 and base64-of-gzip bodies are decoded only when they are text."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def test_url_safe_base64_and_line_breaks_are_accepted():
 
 
 def test_plain_text_and_short_words_are_left_alone():
-    for body in ("hello world", "testtesttest", "done", "", "{\"a\": 1}", "1234567890123"):
+    for body in ("hello world", "testtesttest", "done", "", '{"a": 1}', "1234567890123"):
         assert decode_body(body) is None, body
 
 
