@@ -78,19 +78,22 @@ def short_bytes(size: int | None) -> str:
     return f"{size} B"
 
 
+def largest_unit(seconds: int) -> str:
+    """A span in its largest whole unit: 42 -> "42 seconds", 5400 -> "1 hour", 90000 -> "1 day"."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds >= size or unit == "second":
+            amount = seconds // size
+            return f"{amount} {unit}{'s' if amount != 1 else ''}"
+    return ""  # pragma: no cover
+
+
 def time_ago(moment: datetime | None, now: datetime | None = None) -> str:
-    """How long ago, in the largest whole unit: "just now", "42 s ago", "5 min ago", "3 h ago",
-    "2 days ago"; a moment ahead of this server's clock reads "just now"."""
+    """How long ago, in the largest whole unit: "just now", "42 seconds ago", "5 minutes ago",
+    "1 day ago"; a moment ahead of this server's clock reads "just now"."""
     if moment is None:
         return ""
     seconds = int(((now or datetime.now(tz=UTC)) - moment).total_seconds())
-    if seconds < 1:
-        return "just now"
-    for unit, size in (("days", 86400), ("h", 3600), ("min", 60)):
-        if seconds >= size:
-            amount = seconds // size
-            return f"{amount} {'day' if unit == 'days' and amount == 1 else unit} ago"
-    return f"{seconds} s ago"
+    return f"{largest_unit(seconds)} ago" if seconds >= 1 else "just now"
 
 
 def utc_time(moment: datetime | None) -> str:

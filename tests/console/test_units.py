@@ -14,9 +14,11 @@ def test_time_ago_uses_the_largest_whole_unit():
     cases = {
         timedelta(0): "just now",
         timedelta(seconds=-5): "just now",
-        timedelta(seconds=42): "42 s ago",
-        timedelta(minutes=5, seconds=59): "5 min ago",
-        timedelta(hours=3, minutes=2): "3 h ago",
+        timedelta(seconds=1): "1 second ago",
+        timedelta(seconds=42): "42 seconds ago",
+        timedelta(minutes=5, seconds=59): "5 minutes ago",
+        timedelta(hours=1, minutes=2): "1 hour ago",
+        timedelta(hours=3, minutes=2): "3 hours ago",
         timedelta(days=1, hours=2): "1 day ago",
         timedelta(days=13): "13 days ago",
     }
