@@ -289,3 +289,16 @@ def test_without_javascript_counts_follow_the_pages(
     page.get_by_role("link", name="Next page").click()
     expect(rows).to_have_count(1)
     assert page.locator("tr[data-queue='bulk-50'] td").nth(2).inner_text() == "0"
+
+
+def test_without_javascript_polled_messages_are_shown_in_full(
+    no_script_page, seeded, raw_sqs, live_server
+):
+    page = no_script_page
+    page.goto(f"{live_server.url}{PAGES['messages']}")
+    page.get_by_role("button", name="Poll for messages").click()
+    page.wait_for_load_state()
+    detail = page.locator("tr.message-detail").first
+    assert detail.is_visible()
+    assert detail.get_by_role("rowheader", name="Receive count").is_visible()
+    assert detail.locator("pre.message-body").first.inner_text().strip()

@@ -112,7 +112,7 @@
       const detail = document.getElementById(button.getAttribute("aria-controls"));
       const open = button.getAttribute("aria-expanded") !== "true";
       button.setAttribute("aria-expanded", String(open));
-      detail.hidden = !open;
+      detail.classList.toggle("open", open);
       button.closest("tr").classList.toggle("open", open);
     } else if (button.matches("[data-format-json]") && form) {
       const body = form.querySelector("[name=body]");
