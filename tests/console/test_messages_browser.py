@@ -136,30 +136,41 @@ def test_delete_selected_removes_exactly_the_ticked_messages_of_a_fifo_queue(
     assert {m["MessageId"] for m in left} == set(ids) - set(chosen)
 
 
+# The long requests of the poll panel: its form, button, progress box and what the box says.
+LONG_REQUESTS = {
+    "poll": ("#poll-form", "Poll for messages", "#poll-progress", "Polling…"),
+    "receive": ("#consume-form", "Receive", "#consume-progress", "Receiving…"),
+}
+
+
+@pytest.mark.parametrize("kind", LONG_REQUESTS)
 def test_a_10_s_long_poll_shows_a_progress_indicator_within_200_ms_and_stop_ends_it(
-    page, login, live_server, operator_user, profile, standard_url
+    page, login, live_server, operator_user, profile, standard_url, kind
 ):
+    form_id, button_name, progress_id, says = LONG_REQUESTS[kind]
     login(operator_user)
     page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/orders/messages/")
-    poll_form = page.locator("#poll-form")
-    poll_form.get_by_label("Poll duration").fill("10")
-    poll = page.get_by_role("button", name="Poll for messages")
-    progress = page.locator("#poll-progress")
+    if kind == "receive":
+        page.get_by_text("Receive and delete").click()
+    form = page.locator(form_id)
+    form.get_by_label("Poll duration").fill("10")
+    button = form.get_by_role("button", name=button_name, exact=True)
+    progress = page.locator(progress_id)
     expect(progress).to_be_hidden()
 
     started = time.monotonic()
-    poll.click()
+    button.click()
     expect(progress).to_be_visible(timeout=200)
-    expect(progress).to_contain_text("Polling…")
-    expect(poll).to_be_disabled(timeout=200)
+    expect(progress).to_contain_text(says)
+    expect(button).to_be_disabled(timeout=200)
     assert time.monotonic() - started < 1
 
     progress.get_by_role("button", name="Stop").click()
     expect(progress).to_be_hidden(timeout=1000)
-    expect(poll).to_be_enabled()
+    expect(button).to_be_enabled()
     assert time.monotonic() - started < 3, "Stop waited for the poll to end"
     # The page is the page as it was: the form answers, nothing was swapped in.
-    poll_form.get_by_label("Poll duration").fill("0")
+    form.get_by_label("Poll duration").fill("0")
     expect(page.get_by_text("No messages were received")).to_have_count(0)
     # The server ends the abandoned poll by itself; wait for it before the database is flushed.
     page.request.get(page.url)
