@@ -1,7 +1,5 @@
 """Template filters for SQS values: `{{ seconds|duration }}`, `{{ size|bytes }}`,
-`{% for label, value in queue.settings|attribute_rows %}`, and for messages
-`{{ m.sent|ago }}`, `{{ m.sent|utc }}`, `{{ m.size|short_bytes }}`,
-`{% for a in m.system_attributes|system_attributes %}`."""
+`{% for label, value in queue.settings|attribute_rows %}`."""
 
 from __future__ import annotations
 
@@ -13,6 +11,8 @@ register = template.Library()
 register.filter("duration", units.human_duration)
 register.filter("bytes", units.human_bytes)
 register.filter("attribute_rows", units.attribute_rows)
+# Received messages: `{{ m.sent|ago }}`, `{{ m.sent|utc }}`, `{{ m.size|short_bytes }}`,
+# `{% for a in m.system_attributes|system_attributes %}`.
 register.filter("short_bytes", units.short_bytes)
 register.filter("ago", units.time_ago)
 register.filter("utc", units.utc_time)
