@@ -252,3 +252,24 @@ def test_a_fifo_send_without_ids_shows_each_error_under_its_own_field(
         box, error = field.bounding_box(), field.locator(".errorlist").bounding_box()
         assert box["x"] <= error["x"] and error["x"] + error["width"] <= box["x"] + box["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_the_send_form_folds_away_and_stays_folded(
+    page, login, live_server, operator_user, profile, standard_url
+):
+    login(operator_user)
+    url = f"{live_server.url}/p/{profile.slug}/us-east-1/queues/orders/messages/"
+    page.goto(url)
+    body = page.get_by_label("Message body")
+    expect(body).to_be_visible()
+    page.locator("#send-panel summary").click()
+    expect(body).to_be_hidden()
+    # The received messages below take the page's width, beside nothing.
+    panel, poll = page.locator("#send-panel").bounding_box(), page.locator("#poll-panel")
+    assert poll.bounding_box()["width"] == panel["width"]
+    page.reload()
+    expect(page.get_by_label("Message body")).to_be_hidden()
+    page.locator("#send-panel summary").click()
+    expect(page.get_by_label("Message body")).to_be_visible()
+    page.reload()
+    expect(page.get_by_label("Message body")).to_be_visible()
