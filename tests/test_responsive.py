@@ -108,7 +108,7 @@ def test_no_page_scrolls_sideways_on_a_phone(page, login, admin_user, audit_trai
     # Polled messages, one opened: the widest table an operator meets.
     page.goto(f"{live_server.url}{PAGES['messages']}")
     page.get_by_role("button", name="Poll for messages").click()
-    page.locator(".message-details summary").first.click()
+    page.locator("button.message-open").first.click()
     expect(page.locator(".message-full").first).to_be_visible()
     page.wait_for_load_state("networkidle")
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -200,6 +200,14 @@ def test_text_keeps_aa_contrast_in_both_schemes(
         found = _axe_problems(page)
         if found:
             problems[name] = found
+    # The message viewer: polled messages, one opened with its body and attribute tables.
+    page.goto(f"{live_server.url}{PAGES['messages']}")
+    page.get_by_role("button", name="Poll for messages").click()
+    page.locator("button.message-open").first.click()
+    expect(page.locator("tr.message-detail").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    if found := _axe_problems(page):
+        problems["messages, one opened"] = found
     # A production workspace paints its band in the danger colour: still readable.
     audit_trail.is_production = True
     audit_trail.save()
@@ -348,3 +356,16 @@ def test_without_javascript_durations_and_tags_still_save(
     saved = raw_sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["MessageRetentionPeriod"])
     assert saved["Attributes"]["MessageRetentionPeriod"] == "172800"
     assert raw_sqs.list_queue_tags(QueueUrl=url).get("Tags") == {"env": "demo", "owner": "ops"}
+
+
+def test_without_javascript_polled_messages_are_shown_in_full(
+    no_script_page, seeded, raw_sqs, live_server
+):
+    page = no_script_page
+    page.goto(f"{live_server.url}{PAGES['messages']}")
+    page.get_by_role("button", name="Poll for messages").click()
+    page.wait_for_load_state()
+    detail = page.locator("tr.message-detail").first
+    assert detail.is_visible()
+    assert detail.get_by_role("rowheader", name="Receive count").is_visible()
+    assert detail.locator("pre.message-body").first.inner_text().strip()

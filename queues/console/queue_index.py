@@ -25,6 +25,7 @@ from django.db import connections
 from ..profiles.credentials import sqs_for
 from ..sqs import SqsError
 from ..sqs.queues import queue_name_from_url
+from .units import largest_unit
 
 logger = logging.getLogger("sqsadmin.queue_index")
 
@@ -65,11 +66,7 @@ class QueueIndex:
         seconds = int(self.age_seconds)
         if seconds < 60:
             return "less than a minute old"
-        for unit, length in (("day", 86400), ("hour", 3600), ("minute", 60)):
-            if seconds >= length:
-                n = seconds // length
-                return f"{n} {unit}{'s' if n != 1 else ''} old"
-        return ""  # pragma: no cover
+        return f"{largest_unit(seconds)} old"
 
     @property
     def summary(self) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from ..sqs import QueueAttributes, RedriveAllowPolicy
+from ..sqs.messages import epoch_millis
 
 
 class AttributeRow(NamedTuple):
@@ -20,6 +23,30 @@ REDRIVE_ALLOW_LABELS = {
 }
 DEDUPLICATION_SCOPES = {"messageGroup": "Message group", "queue": "Queue"}
 THROUGHPUT_LIMITS = {"perQueue": "Per queue", "perMessageGroupId": "Per message group ID"}
+
+
+# System attributes of a received message, in the AWS console's words and order. Timestamps are
+# epoch milliseconds on the wire.
+SYSTEM_ATTRIBUTES = {
+    "SentTimestamp": "Sent",
+    "ApproximateFirstReceiveTimestamp": "First received",
+    "ApproximateReceiveCount": "Receive count",
+    "SenderId": "Sender account ID",
+    "MessageGroupId": "Message group ID",
+    "SequenceNumber": "Sequence number",
+    "MessageDeduplicationId": "Deduplication ID",
+    "DeadLetterQueueSourceArn": "Dead-letter queue source ARN",
+    "AWSTraceHeader": "AWS X-Ray trace header",
+}
+TIMESTAMPS = {"SentTimestamp", "ApproximateFirstReceiveTimestamp"}
+
+
+@dataclass(frozen=True)
+class SystemAttribute:
+    label: str
+    name: str
+    value: str
+    time: datetime | None = None
 
 
 def human_duration(seconds: int | float | None) -> str:
@@ -47,6 +74,60 @@ def human_bytes(size: int | None) -> str:
     if size >= 1 << 10:
         return f"{size / (1 << 10):.1f} KiB ({size:,} bytes)"
     return f"{size:,} bytes"
+
+
+def short_bytes(size: int | None) -> str:
+    """A size for a narrow column: 312 -> "312 B", 1536 -> "1.5 KiB", 1048576 -> "1.0 MiB"."""
+    if size is None:
+        return ""
+    for unit, factor in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= factor:
+            return f"{size / factor:.1f} {unit}"
+    return f"{size} B"
+
+
+def largest_unit(seconds: int) -> str:
+    """A span in its largest whole unit: 42 -> "42 seconds", 5400 -> "1 hour", 90000 -> "1 day"."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds >= size or unit == "second":
+            amount = seconds // size
+            return f"{amount} {unit}{'s' if amount != 1 else ''}"
+    return ""  # pragma: no cover
+
+
+def time_ago(moment: datetime | None, now: datetime | None = None) -> str:
+    """How long ago, in the largest whole unit: "just now", "42 seconds ago", "5 minutes ago",
+    "1 day ago"; a moment ahead of this server's clock reads "just now"."""
+    if moment is None:
+        return ""
+    seconds = int(((now or datetime.now(tz=UTC)) - moment).total_seconds())
+    return f"{largest_unit(seconds)} ago" if seconds >= 1 else "just now"
+
+
+def utc_time(moment: datetime | None) -> str:
+    """2026-12-02 05:18:26.361 UTC: the exact moment, milliseconds included."""
+    if moment is None:
+        return ""
+    moment = moment.astimezone(UTC)
+    return f"{moment:%Y-%m-%d %H:%M:%S}.{moment.microsecond // 1000:03d} UTC"
+
+
+def system_attribute_rows(attributes: dict[str, str]) -> list[SystemAttribute]:
+    """A received message's system attributes with console labels, known ones first in the
+    console's order, timestamps as datetimes; unknown names keep their API name as label."""
+    known = [name for name in SYSTEM_ATTRIBUTES if name in attributes]
+    others = sorted(name for name in attributes if name not in SYSTEM_ATTRIBUTES)
+    rows = []
+    for name in known + others:
+        value = attributes[name]
+        time = None
+        if name in TIMESTAMPS:
+            try:
+                time = datetime.fromtimestamp(epoch_millis(value) or 0, tz=UTC)
+            except (ValueError, OverflowError, OSError):
+                time = None
+        rows.append(SystemAttribute(SYSTEM_ATTRIBUTES.get(name, name), name, value, time))
+    return rows
 
 
 def redrive_allow_label(policy: RedriveAllowPolicy | None) -> str:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import json
+import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -15,6 +18,68 @@ def epoch_millis(raw: str | None) -> float | None:
     if not raw:
         return None
     return float(raw) / 1000
+
+
+# A body that may be base64: its alphabet only, whole 4-character groups, long enough that an
+# ordinary word ("test", "done") is not mistaken for one.
+_BASE64 = re.compile(r"[A-Za-z0-9+/]{12,}={0,2}|[A-Za-z0-9_-]{12,}={0,2}")
+_GZIP_MAGIC = b"\x1f\x8b"
+# Decoding stops here: a small gzip body can unpack to gigabytes.
+MAX_DECODED = 1 << 20
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def pretty_json(text: str) -> str | None:
+    """The text indented, when it is a JSON object or array; else None."""
+    if not text.lstrip().startswith(("{", "[")):
+        return None
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class DecodedBody:
+    """What a base64 (optionally gzip-compressed) body holds, when it holds text."""
+
+    encoding: str  # "base64" or "base64 + gzip"
+    text: str
+    truncated: bool = False
+
+    @cached_property
+    def pretty(self) -> str | None:
+        return pretty_json(self.text)
+
+
+def decode_body(body: str) -> DecodedBody | None:
+    """The text inside a base64 or base64-of-gzip body, or None when the body is not one of those
+    or does not decode to readable UTF-8 text (binary stays as it is: we never guess further)."""
+    compact = "".join(body.split())
+    if len(compact) % 4 or not _BASE64.fullmatch(compact):
+        return None
+    try:
+        raw = base64.b64decode(compact.replace("-", "+").replace("_", "/"), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    encoding, truncated = "base64", False
+    if raw.startswith(_GZIP_MAGIC):
+        inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+        try:
+            raw = inflater.decompress(raw, MAX_DECODED)
+        except zlib.error:
+            return None
+        encoding, truncated = "base64 + gzip", bool(inflater.unconsumed_tail)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        if not truncated:
+            return None
+        # Cut mid-character at the limit: drop the partial character only.
+        text = raw.decode("utf-8", errors="ignore")
+    if not text.strip() or _CONTROL.search(text):
+        return None
+    return DecodedBody(encoding=encoding, text=text, truncated=truncated)
 
 
 def attribute_size(attributes: dict[str, dict[str, Any]] | None) -> int:
@@ -178,13 +243,11 @@ class Message:
 
     @cached_property
     def pretty_body(self) -> str | None:
-        """The body indented, when it is a JSON object or array; else None."""
-        if not self.body.lstrip().startswith(("{", "[")):
-            return None
-        try:
-            return json.dumps(json.loads(self.body), indent=2, ensure_ascii=False)
-        except ValueError:
-            return None
+        return pretty_json(self.body)
+
+    @cached_property
+    def decoded_body(self) -> DecodedBody | None:
+        return decode_body(self.body)
 
     def as_json(self) -> dict[str, Any]:
         """What an export line holds: id, body, message and system attributes."""

@@ -1,4 +1,5 @@
-// Send and receive messages: live size, JSON mode, attribute rows, select all.
+// Send and receive messages: live size, JSON mode, attribute rows (in any form marked
+// data-attribute-form: the send form, edit and resend), select all, opening a message, local times.
 // Everything is delegated from document so it keeps working after HTMX swaps.
 (function () {
   "use strict";
@@ -33,9 +34,18 @@
     return checked && checked.value === "json";
   }
 
+  // The add button of a form's attribute rows is disabled at SQS's limit.
+  function refreshRows(form) {
+    const add = form.querySelector("[data-add-attribute]");
+    if (add) add.disabled = form.querySelectorAll(".attribute-row").length >= MAX_ATTRIBUTES;
+  }
+
+  // The send form's live checks: size against the queue's limit, characters, JSON.
   function refresh(form) {
     if (!form) return;
+    refreshRows(form);
     const body = form.querySelector("[name=body]");
+    if (!form.dataset.maxSize) return;
     let size = bytes(body.value);
     form.querySelectorAll(".attribute-row").forEach((row) => (size += attributeBytes(row)));
     const max = parseInt(form.dataset.maxSize, 10);
@@ -69,13 +79,25 @@
         }
       }
     }
-    const rows = form.querySelectorAll(".attribute-row").length;
-    form.querySelector("[data-add-attribute]").disabled = rows >= MAX_ATTRIBUTES;
   }
 
-  document.addEventListener("input", (event) => refresh(event.target.closest("#send-form")));
+  // Times the server wrote in UTC, also in the browser's own time zone.
+  const localFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  function localTimes(root) {
+    root.querySelectorAll("time[data-local-time]").forEach((time) => {
+      time.textContent = localFormat.format(new Date(time.dateTime)) + " (" + zone + ")";
+    });
+    root.querySelectorAll("time[data-local-title]").forEach((time) => {
+      const utc = time.dataset.utc || time.title;
+      time.dataset.utc = utc;
+      time.title = localFormat.format(new Date(time.dateTime)) + " (" + zone + ") · " + utc;
+    });
+  }
+
+  document.addEventListener("input", (event) => refresh(event.target.closest("[data-attribute-form]")));
   document.addEventListener("change", (event) => {
-    refresh(event.target.closest("#send-form"));
+    refresh(event.target.closest("[data-attribute-form]"));
     if (event.target.matches("[data-select-all]")) {
       const form = event.target.closest("form");
       form.querySelectorAll("[name=selected]").forEach((box) => (box.checked = event.target.checked));
@@ -85,8 +107,14 @@
   document.addEventListener("click", (event) => {
     const button = event.target.closest("button");
     if (!button) return;
-    const form = button.closest("#send-form");
-    if (button.matches("[data-format-json]") && form) {
+    const form = button.closest("[data-attribute-form]");
+    if (button.matches("[data-toggle-message]")) {
+      const detail = document.getElementById(button.getAttribute("aria-controls"));
+      const open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", String(open));
+      detail.classList.toggle("open", open);
+      button.closest("tr").classList.toggle("open", open);
+    } else if (button.matches("[data-format-json]") && form) {
       const body = form.querySelector("[name=body]");
       try {
         body.value = JSON.stringify(JSON.parse(body.value), null, 2);
@@ -95,16 +123,16 @@
       }
       refresh(form);
     } else if (button.matches("[data-add-attribute]") && form) {
-      const rows = form.querySelector("#attribute-rows");
+      const rows = form.querySelector("[data-attribute-rows]");
       if (rows.children.length < MAX_ATTRIBUTES) {
-        const template = form.querySelector("#attribute-row-template");
+        const template = form.querySelector("template[data-attribute-row-template]");
         const row = template.content.firstElementChild.cloneNode(true);
         rows.appendChild(row);
         row.querySelector("[name=attribute_name]").focus();
       }
       refresh(form);
     } else if (button.matches("[data-remove-attribute]") && form) {
-      const rows = form.querySelector("#attribute-rows");
+      const rows = form.querySelector("[data-attribute-rows]");
       const row = button.closest(".attribute-row");
       if (rows.children.length > 1) {
         row.remove();
@@ -116,6 +144,36 @@
     }
   });
 
-  document.addEventListener("htmx:afterSwap", () => refresh(document.querySelector("#send-form")));
-  refresh(document.querySelector("#send-form"));
+  // A panel the operator folded (the send form) stays folded on their next visit.
+  const FOLDED = "sqsadmin.folded.";
+  document.addEventListener(
+    "toggle",
+    (event) => {
+      const fold = event.target;
+      if (!fold.matches || !fold.matches("details[data-remember-fold]")) return;
+      try {
+        localStorage.setItem(FOLDED + fold.dataset.rememberFold, fold.open ? "" : "1");
+      } catch (error) {
+        // Storage refused (private mode): the fold lasts for this page only.
+      }
+    },
+    true,
+  );
+  function restoreFolds(root) {
+    root.querySelectorAll("details[data-remember-fold]").forEach((fold) => {
+      try {
+        if (localStorage.getItem(FOLDED + fold.dataset.rememberFold)) fold.open = false;
+      } catch (error) {
+        // as above
+      }
+    });
+  }
+
+  function refreshAll(root) {
+    root.querySelectorAll("[data-attribute-form]").forEach(refresh);
+    localTimes(root);
+  }
+  document.addEventListener("htmx:load", (event) => refreshAll(event.detail.elt));
+  refreshAll(document);
+  restoreFolds(document);
 })();

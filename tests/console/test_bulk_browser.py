@@ -24,6 +24,8 @@ def test_a_bulk_send_shows_progress_and_stops_when_asked(
 
     progress = page.locator(".long-work-progress")
     expect(progress).to_contain_text(re.compile(r"Sent [1-9][\d,]* of 5,000 messages"))
+    send_button = page.locator("#send-form").get_by_role("button", name="Send message")
+    expect(send_button).to_be_disabled()
     page.get_by_role("button", name="Stop").click()
 
     summary = page.locator("[data-long-work-done]")
@@ -31,4 +33,5 @@ def test_a_bulk_send_shows_progress_and_stops_when_asked(
     sent = int(re.search(r"Sent ([\d,]+) of 5,000", summary.inner_text()).group(1).replace(",", ""))
     assert 0 < sent < 5000
     expect(page.get_by_role("button", name="Stop")).to_have_count(0)
+    expect(send_button).to_be_enabled()
     assert visible(raw_sqs, standard_url) == sent

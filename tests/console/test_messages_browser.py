@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
 import os
+import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -48,12 +53,12 @@ def test_send_poll_open_and_delete_a_json_message(
 
     page.get_by_role("button", name="Poll for messages").click()
     expect(page.get_by_text("1 message received and released")).to_be_visible()
-    page.locator(".message-details summary").first.click()
+    page.locator("button.message-open").first.click()
     pretty = page.locator("pre.message-body").first
     expect(pretty).to_contain_text('"items": [\n      "book",')
     expect(page.locator(".message-full")).to_contain_text("order-created")
     expect(page.locator(".message-full")).to_contain_text("Number")
-    expect(page.locator(".message-full")).to_contain_text("ApproximateReceiveCount")
+    expect(page.locator(".message-full")).to_contain_text("Receive count")
     page.get_by_role("button", name="Copy body").click()
     expect(page.get_by_role("button", name="Copied")).to_be_visible()
     if SCREENSHOTS:
@@ -129,3 +134,142 @@ def test_delete_selected_removes_exactly_the_ticked_messages_of_a_fifo_queue(
     expect(page.locator("input[name=selected]")).to_have_count(2)
     left = raw_sqs.receive_message(QueueUrl=fifo_url, MaxNumberOfMessages=10)["Messages"]
     assert {m["MessageId"] for m in left} == set(ids) - set(chosen)
+
+
+# The long requests of the poll panel: its form, button, progress box and what the box says.
+LONG_REQUESTS = {
+    "poll": ("#poll-form", "Poll for messages", "#poll-progress", "Polling…"),
+    "receive": ("#consume-form", "Receive", "#consume-progress", "Receiving…"),
+}
+
+
+@pytest.mark.parametrize("kind", LONG_REQUESTS)
+def test_a_10_s_long_poll_shows_a_progress_indicator_within_200_ms_and_stop_ends_it(
+    page, login, live_server, operator_user, profile, standard_url, kind
+):
+    form_id, button_name, progress_id, says = LONG_REQUESTS[kind]
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/orders/messages/")
+    if kind == "receive":
+        page.get_by_text("Receive and delete").click()
+    form = page.locator(form_id)
+    form.get_by_label("Poll duration").fill("10")
+    button = form.get_by_role("button", name=button_name, exact=True)
+    progress = page.locator(progress_id)
+    expect(progress).to_be_hidden()
+
+    started = time.monotonic()
+    button.click()
+    expect(progress).to_be_visible(timeout=200)
+    expect(progress).to_contain_text(says)
+    expect(button).to_be_disabled(timeout=200)
+    assert time.monotonic() - started < 1
+
+    progress.get_by_role("button", name="Stop").click()
+    expect(progress).to_be_hidden(timeout=1000)
+    expect(button).to_be_enabled()
+    assert time.monotonic() - started < 3, "Stop waited for the poll to end"
+    # The page is the page as it was: the form answers, nothing was swapped in.
+    form.get_by_label("Poll duration").fill("0")
+    expect(page.get_by_text("No messages were received")).to_have_count(0)
+    # The server ends the abandoned poll by itself; wait for it before the database is flushed.
+    page.request.get(page.url)
+
+
+def test_an_opened_message_shows_its_facts_in_the_consoles_words(
+    page, login, live_server, operator_user, profile, raw_sqs, fifo_url
+):
+    packed = gzip.compress(json.dumps({"invoice": 7, "lines": ["a", "b"]}).encode())
+    raw_sqs.send_message(
+        QueueUrl=fifo_url,
+        MessageBody=base64.b64encode(packed).decode(),
+        MessageGroupId="tenant-42",
+        MessageDeduplicationId="invoice-7",
+        MessageAttributes={"tenant": {"DataType": "String", "StringValue": "acme"}},
+    )
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/payments.fifo/messages/")
+    page.get_by_role("button", name="Poll for messages").click()
+    row = page.locator("tr.message-row").first
+    message_id = page.locator("input[name=selected]").first.get_attribute("value")
+    # One line: the ID shortened, sent time relative with the exact time on hover, the group.
+    expect(row.locator(".message-id")).to_have_text(message_id[:8] + "…")
+    expect(row.locator("time")).to_have_text(re.compile(r"^(just now|\d+ seconds? ago)$"))
+    expect(row.locator("time")).to_have_attribute("title", re.compile(r"UTC$"))
+    expect(row).to_contain_text("tenant-42")
+    expect(page.locator("tr.message-detail").first).to_be_hidden()
+    assert row.bounding_box()["height"] < 60, "a message takes more than one line"
+
+    page.locator("button.message-open").first.click()
+    detail = page.locator("tr.message-detail").first
+    expect(detail).to_be_visible()
+    decoded = detail.locator(".decoded-body")
+    expect(decoded).to_contain_text('"lines": [')
+    expect(detail).to_contain_text("base64 + gzip")
+    system = detail.locator("table.system-attributes")
+    for label in (
+        "Sent",
+        "First received",
+        "Receive count",
+        "Message group ID",
+        "Deduplication ID",
+        "Sequence number",
+        "Sender account ID",
+    ):
+        expect(system.get_by_role("rowheader", name=label, exact=False).first).to_be_visible()
+    sent = system.locator("tr").first
+    expect(sent).to_contain_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC"))
+    expect(sent.locator("time[data-local-time]")).to_contain_text("(")
+    expect(detail.get_by_role("rowheader", name="tenant")).to_be_visible()
+
+    row.get_by_role("button", name=f"Copy message ID {message_id}").click()
+    assert page.evaluate("navigator.clipboard.readText()") == message_id
+    detail.get_by_role("button", name="Copy decoded").click()
+    assert json.loads(page.evaluate("navigator.clipboard.readText()"))["invoice"] == 7
+
+    page.locator("button.message-open").first.click()
+    expect(detail).to_be_hidden()
+
+
+@pytest.mark.parametrize("width", [1280, 1024, 390])
+def test_a_fifo_send_without_ids_shows_each_error_under_its_own_field(
+    page, login, live_server, operator_user, profile, raw_sqs, width
+):
+    raw_sqs.create_queue(QueueName="strict.fifo", Attributes={"FifoQueue": "true"})
+    page.set_viewport_size({"width": width, "height": 900})
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/strict.fifo/messages/")
+    group, dedup = page.locator("#field-group_id"), page.locator("#field-deduplication_id")
+    before = dedup.bounding_box()
+    page.get_by_label("Message body").fill("x")
+    page.locator("#send-form").get_by_role("button", name="Send message").click()
+    expect(group.locator(".errorlist")).to_have_text("FIFO queues need a message group ID.")
+    expect(dedup.locator(".errorlist")).to_contain_text("Enter a message deduplication ID")
+    after = dedup.bounding_box()
+    assert (after["x"], after["width"]) == (before["x"], before["width"]), "pushed sideways"
+    for field in (group, dedup):
+        box, error = field.bounding_box(), field.locator(".errorlist").bounding_box()
+        assert box["x"] <= error["x"] and error["x"] + error["width"] <= box["x"] + box["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_the_send_form_folds_away_and_stays_folded(
+    page, login, live_server, operator_user, profile, standard_url
+):
+    login(operator_user)
+    url = f"{live_server.url}/p/{profile.slug}/us-east-1/queues/orders/messages/"
+    page.goto(url)
+    body = page.get_by_label("Message body")
+    expect(body).to_be_visible()
+    page.locator("#send-panel summary").click()
+    expect(body).to_be_hidden()
+    # The received messages below take the page's width, beside nothing.
+    panel, poll = page.locator("#send-panel").bounding_box(), page.locator("#poll-panel")
+    assert poll.bounding_box()["width"] == panel["width"]
+    page.reload()
+    expect(page.get_by_label("Message body")).to_be_hidden()
+    page.locator("#send-panel summary").click()
+    expect(page.get_by_label("Message body")).to_be_visible()
+    page.reload()
+    expect(page.get_by_label("Message body")).to_be_visible()

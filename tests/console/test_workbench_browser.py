@@ -63,3 +63,48 @@ def test_poll_tick_and_move_a_message_to_another_queue(
     ]
     assert arrived["Body"] == "stuck order"
     assert arrived["MessageAttributes"]["event"]["StringValue"] == "order-created"
+
+
+def test_edit_and_resend_removes_and_adds_attribute_rows(
+    page, login, live_server, operator_user, profile, raw_sqs, standard_url
+):
+    target_url = raw_sqs.create_queue(QueueName="replay")["QueueUrl"]
+    raw_sqs.send_message(
+        QueueUrl=standard_url,
+        MessageBody="order 7",
+        MessageAttributes={
+            "event": {"DataType": "String", "StringValue": "order-created"},
+            "stale": {"DataType": "String", "StringValue": "drop me"},
+        },
+    )
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/orders/messages/")
+    page.get_by_role("button", name="Poll for messages").click()
+    page.get_by_label("Select message", exact=False).first.check()
+    page.get_by_text("Move, copy or edit selected").click()
+    page.get_by_role("button", name="Edit and resend").click()
+    form = page.locator("#resend-form")
+    names = form.get_by_label("Attribute name")
+    expect(names).to_have_count(2)
+
+    stale = form.locator(".attribute-row").filter(has=page.locator("[value=stale]"))
+    stale.get_by_role("button", name="Remove attribute").click()
+    expect(names).to_have_count(1)
+    expect(names.first).to_have_value("event")
+    form.get_by_role("button", name="Add attribute").click()
+    expect(names).to_have_count(2)
+    expect(names.nth(1)).to_be_focused()
+    names.nth(1).fill("amount")
+    form.get_by_label("Attribute type").nth(1).select_option("Number")
+    form.get_by_label("Attribute value").nth(1).fill("12.5")
+    form.get_by_label("Send to queue").fill("replay")
+    form.get_by_role("button", name="Send edited message").click()
+    expect(page.locator("#resend-outcome")).to_contain_text("Message sent to replay")
+
+    (arrived,) = raw_sqs.receive_message(
+        QueueUrl=target_url, MessageAttributeNames=["All"], WaitTimeSeconds=1
+    )["Messages"]
+    assert arrived["MessageAttributes"] == {
+        "event": {"DataType": "String", "StringValue": "order-created"},
+        "amount": {"DataType": "Number", "StringValue": "12.5"},
+    }

@@ -361,6 +361,7 @@ def _resend_open(
         "original_id": message.message_id,
     }
     form = ResendForm(initial=initial, queue=source)
-    form.attribute_rows = [*ResendForm.rows_for(message), AttributeRow()]
+    # Add attribute adds rows; a blank one only when the message has none to edit.
+    form.attribute_rows = ResendForm.rows_for(message) or [AttributeRow()]
     context.update(form=form, original=message)
     return _workbench_response(request, source.name, "resend-panel", context)

@@ -1,0 +1,70 @@
+"""How the console words message values: relative and exact times, short sizes, and the console's
+names for system attributes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from queues.console.units import short_bytes, system_attribute_rows, time_ago, utc_time
+
+NOW = datetime(2026, 12, 2, 5, 18, 26, 361000, tzinfo=UTC)
+
+
+def test_time_ago_uses_the_largest_whole_unit():
+    cases = {
+        timedelta(0): "just now",
+        timedelta(seconds=-5): "just now",
+        timedelta(seconds=1): "1 second ago",
+        timedelta(seconds=42): "42 seconds ago",
+        timedelta(minutes=5, seconds=59): "5 minutes ago",
+        timedelta(hours=1, minutes=2): "1 hour ago",
+        timedelta(hours=3, minutes=2): "3 hours ago",
+        timedelta(days=1, hours=2): "1 day ago",
+        timedelta(days=13): "13 days ago",
+    }
+    assert {d: time_ago(NOW - d, now=NOW) for d in cases} == cases
+    assert time_ago(None) == ""
+
+
+def test_utc_time_keeps_the_milliseconds():
+    assert utc_time(NOW) == "2026-12-02 05:18:26.361 UTC"
+    assert utc_time(None) == ""
+
+
+def test_short_bytes_fits_a_narrow_column():
+    sizes = [short_bytes(n) for n in (0, 312, 1536, 1 << 20)]
+    assert sizes == ["0 B", "312 B", "1.5 KiB", "1.0 MiB"]
+
+
+def test_system_attributes_carry_console_names_in_console_order_and_readable_times():
+    rows = system_attribute_rows(
+        {
+            "SequenceNumber": "18889",
+            "ApproximateReceiveCount": "3",
+            "SentTimestamp": "1796109858361",
+            "SomethingNew": "x",
+            "SenderId": "123456789012",
+            "MessageGroupId": "tenant-1",
+            "ApproximateFirstReceiveTimestamp": "1796109860000",
+            "MessageDeduplicationId": "d-1",
+        }
+    )
+    assert [r.label for r in rows] == [
+        "Sent",
+        "First received",
+        "Receive count",
+        "Sender account ID",
+        "Message group ID",
+        "Sequence number",
+        "Deduplication ID",
+        "SomethingNew",
+    ]
+    sent = rows[0]
+    assert (sent.name, sent.value) == ("SentTimestamp", "1796109858361")
+    assert utc_time(sent.time) == "2026-12-01 07:24:18.361 UTC"
+    assert rows[2].time is None
+
+
+def test_a_garbled_timestamp_is_shown_raw_without_a_time():
+    (row,) = system_attribute_rows({"SentTimestamp": "soon"})
+    assert (row.label, row.value, row.time) == ("Sent", "soon", None)
