@@ -18,6 +18,7 @@ from django_htmx.http import trigger_client_event
 from ... import audit
 from ...accounts.roles import BROWSE, OPERATE, require_permission
 from ...audit.models import AuditEvent
+from ...profiles.credentials import sqs_for
 from ...sqs import Queue, QueueNotFound, SqsError
 from ...sqs.message_operations import MAX_RECEIVE
 from ...sqs.queues import queue_name_from_arn
@@ -288,6 +289,10 @@ def _transfer(
     return _workbench_response(request, queue, "transfer-result", {"result": result, **context})
 
 
+# A held move sends and deletes up to 1,000 messages (MAX_HELD) in one request: 200 batch calls,
+# 10 at a time. It gets this budget instead of AWS_REQUEST_BUDGET, under gunicorn's 60 s timeout.
+HELD_MOVE_BUDGET = 50
+
 NOT_HELD = (
     "These messages are no longer held: they were moved, copied or released already, or their "
     "lease is ending. Browse again."
@@ -320,13 +325,14 @@ def held_transfer(
         return _workbench_response(
             request, queue, "transfer-result", {"errors": [NOT_HELD], **box}, 409
         )
+    mover = sqs_for(current.profile, current.region, current.username, budget=HELD_MOVE_BUDGET)
     return _transfer(
         request,
         current,
         queue,
         form,
         len(messages),
-        lambda sqs, target, **options: sqs.transfer_held(source_url, messages, target, **options),
+        lambda _, target, **options: mover.transfer_held(source_url, messages, target, **options),
         **box,
     )
 
