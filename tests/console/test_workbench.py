@@ -24,12 +24,13 @@ def operator(client, operator_user):
 
 
 def dead_lettered(
-    raw_sqs, count: int, *, name: str = "work", fifo: bool = False
+    raw_sqs, count: int, *, name: str = "work", fifo: bool = False, groups: int = 0
 ) -> tuple[str, str]:
     """A source queue `name` whose `count` messages went genuinely to its DLQ `name`-dlq:
     received past maxReceiveCount (1) under a visibility timeout of 1 s. Returns (source URL,
     DLQ URL). LocalStack keeps a queue ARN's move tasks after the queue is deleted: a test that
-    reads the task history uses a name of its own."""
+    reads the task history uses a name of its own. FIFO messages each have a group of their own,
+    or with `groups`, message i is in group g{i % groups}."""
     suffix = ".fifo" if fifo else ""
     extra = {"FifoQueue": "true", "ContentBasedDeduplication": "true"} if fifo else {}
     dlq = f"{name}-dlq{suffix}"
@@ -45,7 +46,7 @@ def dead_lettered(
                 {
                     "Id": str(i),
                     "MessageBody": f"failed {i}",
-                    **({"MessageGroupId": f"g{i}"} if fifo else {}),
+                    **({"MessageGroupId": f"g{i % groups if groups else i}"} if fifo else {}),
                 }
                 for i in range(start, min(start + 10, count))
             ],
@@ -207,6 +208,54 @@ def test_a_second_start_while_one_runs_is_explained(operator, profile, raw_sqs):
         if t["Status"] == "RUNNING"
     ]
     raw_sqs.cancel_message_move_task(TaskHandle=task["TaskHandle"])
+
+
+@LOCALSTACK_MOVE_TASKS
+def test_a_fifo_dlq_redrives_back_to_its_fifo_source_in_group_order(operator, profile, raw_sqs):
+    source_url, dlq_url = dead_lettered(raw_sqs, 12, name="ledger", fifo=True, groups=3)
+    response = operator.post(
+        page_url("redrive-start", profile, "ledger-dlq.fifo"),
+        {"destination": "source", "velocity": "system"},
+        headers=HTMX,
+    )
+    assert response.status_code == 200, response.content.decode()
+    assert "Redrive started" in response.content.decode()
+    wait_for(lambda: visible(raw_sqs, source_url) == 12, "12 messages back in ledger.fifo")
+    assert visible(raw_sqs, dlq_url) == 0
+    # A consumer of the source gets each group's messages in the order they were first sent.
+    order: dict[str, list[int]] = {}
+    deadline = time.monotonic() + 30
+    while sum(len(v) for v in order.values()) < 12:
+        assert time.monotonic() < deadline, f"only {order} came back"
+        got = raw_sqs.receive_message(
+            QueueUrl=source_url,
+            MaxNumberOfMessages=10,
+            VisibilityTimeout=30,
+            MessageSystemAttributeNames=["MessageGroupId"],
+        ).get("Messages", [])
+        for m in got:
+            order.setdefault(m["Attributes"]["MessageGroupId"], []).append(
+                int(m["Body"].removeprefix("failed "))
+            )
+            raw_sqs.delete_message(QueueUrl=source_url, ReceiptHandle=m["ReceiptHandle"])
+    assert order == {f"g{g}": list(range(g, 12, 3)) for g in range(3)}
+
+
+def test_a_fifo_dlq_redrive_to_a_standard_queue_is_refused_before_any_call(
+    operator, profile, raw_sqs, standard_url
+):
+    dead_lettered(raw_sqs, 0, name="ledger", fifo=True)
+    response = operator.post(
+        page_url("redrive-start", profile, "ledger-dlq.fifo"),
+        {"destination": "custom", "destination_queue": "orders", "velocity": "system"},
+        headers=HTMX,
+    )
+    assert response.status_code == 400
+    assert (
+        "ledger-dlq.fifo is a FIFO queue: SQS redrives it only to FIFO queues, and orders is "
+        "Standard." in response.content.decode()
+    )
+    assert not AuditEvent.objects.filter(action="start_redrive").exists()
 
 
 def _arn(raw_sqs, url: str) -> str:
