@@ -212,7 +212,20 @@ def test_a_second_start_while_one_runs_is_explained(operator, profile, raw_sqs):
 
 @LOCALSTACK_MOVE_TASKS
 def test_a_fifo_dlq_redrives_back_to_its_fifo_source_in_group_order(operator, profile, raw_sqs):
+    """A redrive keeps each message's deduplication ID, and a FIFO queue drops a message whose
+    ID it saw in the last 5 minutes: redriven back at once, these would be dropped (LocalStack
+    then reports the task COMPLETED with nothing arrived). The source is made again, as one
+    whose messages were sent more than 5 minutes ago (LocalStack allows it at once)."""
     source_url, dlq_url = dead_lettered(raw_sqs, 12, name="ledger", fifo=True, groups=3)
+    raw_sqs.delete_queue(QueueUrl=source_url)
+    source_url = raw_sqs.create_queue(
+        QueueName="ledger.fifo",
+        Attributes={
+            "FifoQueue": "true",
+            "ContentBasedDeduplication": "true",
+            "RedrivePolicy": redrive(raw_sqs, "ledger-dlq.fifo", 1),
+        },
+    )["QueueUrl"]
     response = operator.post(
         page_url("redrive-start", profile, "ledger-dlq.fifo"),
         {"destination": "source", "velocity": "system"},
@@ -244,6 +257,8 @@ def test_a_fifo_dlq_redrives_back_to_its_fifo_source_in_group_order(operator, pr
 def test_a_fifo_dlq_redrive_to_a_standard_queue_is_refused_before_any_call(
     operator, profile, raw_sqs, standard_url
 ):
+    """AWS refuses to move a FIFO DLQ's messages into a standard queue; LocalStack starts the
+    task. The dashboard refuses it itself, with the reason, and calls nothing."""
     dead_lettered(raw_sqs, 0, name="ledger", fifo=True)
     response = operator.post(
         page_url("redrive-start", profile, "ledger-dlq.fifo"),
