@@ -266,10 +266,12 @@ def test_a_fifo_dlq_redrive_to_a_standard_queue_is_refused_before_any_call(
         headers=HTMX,
     )
     assert response.status_code == 400
+    html = response.content.decode()
     assert (
         "ledger-dlq.fifo is a FIFO queue: SQS redrives it only to FIFO queues, and orders is "
-        "Standard." in response.content.decode()
+        "Standard." in html
     )
+    assert "sent to their queue less than 5 minutes ago can be dropped" in html
     assert not AuditEvent.objects.filter(action="start_redrive").exists()
 
 
