@@ -132,16 +132,20 @@ def test_a_custom_velocity_needs_a_number_between_1_and_500(operator, profile, r
     assert not AuditEvent.objects.filter(action="start_redrive").exists()
 
 
-@LOCALSTACK_MOVE_TASKS
-def test_redrive_to_the_source_moves_every_dead_lettered_message_back(operator, profile, raw_sqs):
-    source_url, dlq_url = dead_lettered(raw_sqs, 20, name="back")
+def _redrive_to_the_source(operator, profile, dlq: str) -> None:
     response = operator.post(
-        page_url("redrive-start", profile, "back-dlq"),
+        page_url("redrive-start", profile, dlq),
         {"destination": "source", "velocity": "system"},
         headers=HTMX,
     )
     assert response.status_code == 200, response.content.decode()
     assert "Redrive started" in response.content.decode()
+
+
+@LOCALSTACK_MOVE_TASKS
+def test_redrive_to_the_source_moves_every_dead_lettered_message_back(operator, profile, raw_sqs):
+    source_url, dlq_url = dead_lettered(raw_sqs, 20, name="back")
+    _redrive_to_the_source(operator, profile, "back-dlq")
 
     def finished():
         panel = operator.get(page_url("redrive", profile, "back-dlq"), headers=HTMX)
@@ -226,13 +230,7 @@ def test_a_fifo_dlq_redrives_back_to_its_fifo_source_in_group_order(operator, pr
             "RedrivePolicy": redrive(raw_sqs, "ledger-dlq.fifo", 1),
         },
     )["QueueUrl"]
-    response = operator.post(
-        page_url("redrive-start", profile, "ledger-dlq.fifo"),
-        {"destination": "source", "velocity": "system"},
-        headers=HTMX,
-    )
-    assert response.status_code == 200, response.content.decode()
-    assert "Redrive started" in response.content.decode()
+    _redrive_to_the_source(operator, profile, "ledger-dlq.fifo")
     wait_for(lambda: visible(raw_sqs, source_url) == 12, "12 messages back in ledger.fifo")
     assert visible(raw_sqs, dlq_url) == 0
     # A consumer of the source gets each group's messages in the order they were first sent.

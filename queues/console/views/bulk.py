@@ -118,6 +118,20 @@ def _start(
     )
 
 
+def _mine(
+    request: HttpRequest, current: Workspace, queue: str, entry: dict[str, Any] | None
+) -> bool:
+    """Whether a cached piece of work (or what it holds) belongs to this user, workspace and
+    queue: a token alone gives nobody else's work."""
+    return (
+        entry is not None
+        and entry["user"] == request.user.pk
+        and entry["profile"] == current.profile.pk
+        and entry["region"] == current.region
+        and entry["queue"] == queue
+    )
+
+
 def _event(name: str, html: str) -> str:
     data = "\n".join(f"data: {line}" for line in html.splitlines() or [""])
     return f"event: {name}\n{data}\n\n"
@@ -282,14 +296,7 @@ def import_messages(request: HttpRequest, profile: str, region: str, queue: str)
 def stream(request: HttpRequest, profile: str, region: str, queue: str, token: str) -> HttpResponse:
     current = workspace.enter(request, profile, region, operate="send_message")
     job = cache.get(_key(token))
-    mine = (
-        job is not None
-        and job["user"] == request.user.pk
-        and job["profile"] == current.profile.pk
-        and job["region"] == current.region
-        and job["queue"] == queue
-    )
-    if mine:
+    if _mine(request, current, queue, job):
         # One stream per start: a reconnecting EventSource must not run the work again.
         cache.delete(_key(token))
         events = _run(request, current, token, job)
@@ -428,14 +435,7 @@ def take_held(request: HttpRequest, current: Workspace, queue: str, token: str) 
     """The messages a browse of this user's holds under `token`, taken (a second move finds
     none); [] when they were taken, released, or their lease is about to end."""
     held = cache.get(_key(token, "held"))
-    mine = (
-        held is not None
-        and held["user"] == request.user.pk
-        and held["profile"] == current.profile.pk
-        and held["region"] == current.region
-        and held["queue"] == queue
-    )
-    if not mine:
+    if not _mine(request, current, queue, held):
         return []
     cache.delete(_key(token, "held"))
     return held["messages"]

@@ -299,6 +299,26 @@ NOT_HELD = (
 )
 
 
+def _take_held(
+    request: HttpRequest, current: Workspace, queue: str, token: str
+) -> tuple[str, list[Any]] | HttpResponse:
+    """The source queue's URL and the messages a browse holds under `token`, taken; or the
+    answer that says why not."""
+    box = {"result_box": f"held-{token}", "token": token}
+    try:
+        source_url = current.queue_url(queue)
+    except SqsError as error:
+        return _workbench_response(
+            request, queue, "transfer-result", {"errors": [str(error)], **box}, 400
+        )
+    messages = bulk.take_held(request, current, queue, token)
+    if not messages:
+        return _workbench_response(
+            request, queue, "transfer-result", {"errors": [NOT_HELD], **box}, 409
+        )
+    return source_url, messages
+
+
 @require_POST
 @require_permission(OPERATE)
 def held_transfer(
@@ -314,17 +334,10 @@ def held_transfer(
         return _workbench_response(
             request, queue, "transfer-result", {"errors": errors, **box}, 400
         )
-    try:
-        source_url = current.queue_url(queue)
-    except SqsError as error:
-        return _workbench_response(
-            request, queue, "transfer-result", {"errors": [str(error)], **box}, 400
-        )
-    messages = bulk.take_held(request, current, queue, token)
-    if not messages:
-        return _workbench_response(
-            request, queue, "transfer-result", {"errors": [NOT_HELD], **box}, 409
-        )
+    taken = _take_held(request, current, queue, token)
+    if isinstance(taken, HttpResponse):
+        return taken
+    source_url, messages = taken
     mover = sqs_for(current.profile, current.region, current.username, budget=HELD_MOVE_BUDGET)
     return _transfer(
         request,
@@ -345,17 +358,10 @@ def held_release(
     """Give up the matches a browse holds: visible to consumers again at once."""
     current = workspace.enter(request, profile, region, operate="release_messages")
     box = {"result_box": f"held-{token}", "token": token}
-    try:
-        source_url = current.queue_url(queue)
-    except SqsError as error:
-        return _workbench_response(
-            request, queue, "transfer-result", {"errors": [str(error)], **box}, 400
-        )
-    messages = bulk.take_held(request, current, queue, token)
-    if not messages:
-        return _workbench_response(
-            request, queue, "transfer-result", {"errors": [NOT_HELD], **box}, 409
-        )
+    taken = _take_held(request, current, queue, token)
+    if isinstance(taken, HttpResponse):
+        return taken
+    source_url, messages = taken
     ids = [m.message_id for m in messages]
     with audit.recorded_for(
         request, "release_messages", queue=queue, received=len(ids), message_ids=ids
