@@ -147,7 +147,7 @@ class Walk:
         self.receives = 0
         self.matched = 0
         self.matches: list[Message] = []  # the first `keep_matches` of them
-        self.new_matches: list[Message] = []  # found by the last step
+        self.new_matches: list[Message] = []  # found by the last step, and kept
         self.near_limit = 0  # messages seen one receive (or less) from the redrive limit
         self.ended = ""  # why: "done", "empty", "receive-limit", "stopped"
         self.unreleased = 0
@@ -225,11 +225,12 @@ class Walk:
         self.ended = "done"
 
     def _found(self, matches: list[Message]) -> None:
-        self.new_matches = matches
+        """Count the step's matches and keep the first `keep_matches` of the walk: those are
+        what it shows (the rest are counted, and held when the walk holds its matches)."""
         self.matched += len(matches)
-        room = self._keep - len(self.matches)
-        if room > 0:
-            self.matches += matches[:room]
+        room = max(0, self._keep - len(self.matches))
+        self.new_matches = matches[:room]
+        self.matches += self.new_matches
 
     def _release_all(self) -> None:
         kept = {m.message_id for m in self.held}

@@ -91,6 +91,17 @@ def test_a_browse_streams_progress_finds_the_match_and_leaves_every_message(
         assert "Released 150 messages" in done and event.parameters["receives"] >= 15
 
 
+def test_a_browse_streams_the_first_100_matches_and_counts_the_rest(operator, profile, raw_sqs):
+    url = raw_sqs.create_queue(QueueName="orders")["QueueUrl"]
+    send(raw_sqs, url, 120)
+    started = operator.post(
+        page_url("messages-browse", profile, "orders"), {"count": 120}, headers=HTMX
+    )
+    events = _events(operator, _stream_url(started))
+    assert [name for name, _ in events].count("match") == 100
+    assert "20 more matched; narrow the search to see them" in events[-1][1]
+
+
 def test_a_browse_stream_runs_once(operator, profile, raw_sqs):
     url = raw_sqs.create_queue(QueueName="orders")["QueueUrl"]
     send(raw_sqs, url, 5)
