@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 
 import boto3
@@ -338,6 +339,27 @@ def live_server() -> Iterator[LiveServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def unaccepting_endpoint() -> Iterator[str]:
+    """An endpoint on 127.0.0.1 whose connects hang: it never accepts, and its accept queue is
+    already full, so the kernel drops further SYNs (as a firewall that drops packets does)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    address = listener.getsockname()
+    fillers = []
+    for _ in range(4):
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(address)
+        fillers.append(filler)
+    time.sleep(0.1)
+    yield f"http://127.0.0.1:{address[1]}"
+    for filler in fillers:
+        filler.close()
+    listener.close()
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
@@ -68,6 +69,20 @@ def test_the_health_check_needs_no_login_and_checks_the_database(client, db):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
     assert json.loads(response.content) == {"status": "ok", "database": "ok"}
+
+
+def test_the_health_check_reads_no_session_and_sets_no_cookie(client, db, operator_user):
+    """Answered by the first middleware: one database query (SELECT 1), and none of what a
+    page costs: no session lookup, no CSRF cookie, no content security policy nonce."""
+    client.force_login(operator_user)
+    client.cookies["csrftoken"] = "not-a-valid-token"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert [q["sql"] for q in queries.captured_queries] == ["SELECT 1"]
+    assert not response.cookies
+    assert "Content-Security-Policy" not in response
+    assert client.post(reverse("healthz")).status_code == 405
 
 
 def test_the_health_check_reports_a_database_outage(client, db, monkeypatch):

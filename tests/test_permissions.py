@@ -85,6 +85,10 @@ ACCESS: dict[str, dict[str, Rule]] = {
     "console:redrive-start": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE, 400)},
     "console:redrive-cancel": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE, 400)},
     "console:messages-transfer": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE, 400)},
+    # A browse's held matches: an empty POST is a 400 (no destination); a release of nothing
+    # held is a 409 that says so.
+    "console:messages-held-transfer": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE, 400)},
+    "console:messages-held-release": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE, 409)},
     "console:messages-resend": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE, 400)},
     # Credential profiles: admins only. An empty POST to a form redisplays it with its errors.
     "profiles:list": {"GET": Rule(MANAGE_PROFILES), "POST": Rule(NOT_ALLOWED)},

@@ -56,5 +56,15 @@ urlpatterns = [
     path(f"{_queue}redrive/start/", workbench.redrive_start, name="redrive-start"),
     path(f"{_queue}redrive/cancel/", workbench.redrive_cancel, name="redrive-cancel"),
     path(f"{_queue}messages/transfer/", workbench.transfer, name="messages-transfer"),
+    path(
+        f"{_queue}messages/held/<str:token>/transfer/",
+        workbench.held_transfer,
+        name="messages-held-transfer",
+    ),
+    path(
+        f"{_queue}messages/held/<str:token>/release/",
+        workbench.held_release,
+        name="messages-held-release",
+    ),
     path(f"{_queue}messages/resend/", workbench.resend, name="messages-resend"),
 ]

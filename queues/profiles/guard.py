@@ -5,7 +5,10 @@ that hangs cannot take the dashboard's threads with it.
   timed out), the endpoint is left alone for AWS_BREAKER_COOLDOWN seconds: its calls fail at once
   and say since when and until when. Then one call (the probe) is let through; an answer closes
   the breaker, another failure opens it again. The state lives in Django's cache, so every
-  worker sharing the cache (CACHE_URL) agrees.
+  worker sharing the cache (CACHE_URL) agrees. Failures are counted with the cache's add and
+  incr, which Redis, memcached and the local-memory cache do atomically: requests failing at
+  the same moment in several threads or workers each count, where a read-modify-write of one
+  entry would let them overwrite each other's count.
 - Bulkhead: at most AWS_ENDPOINT_MAX_WAITING requests of this process may have calls in flight
   to one endpoint at once; another waits briefly while those calls look healthy, and is refused
   at once when they look stuck, rather than queued behind a hung endpoint. A request counts once
@@ -89,7 +92,8 @@ def endpoint_key(profile_pk: int | None, region: str, endpoint: str) -> str:
 
 @dataclass
 class _State:
-    failures: int = 0
+    """An open breaker (what requests read before each call)."""
+
     since: float = 0.0  # when the first of the failures in a row happened
     retry_at: float = 0.0  # when the open breaker lets a probe through (0: not open)
 
@@ -105,11 +109,15 @@ class EndpointGuard:
         self.endpoint = endpoint
         self._state_key = f"sqsadmin:breaker:{key}"
         self._probe_key = f"sqsadmin:breaker-probe:{key}"
+        # The failures in a row, and when the first of them happened.
+        self._failures_key = f"sqsadmin:breaker-failures:{key}"
+        self._since_key = f"sqsadmin:breaker-since:{key}"
         self._slot = _slot(key)
         self._lock = threading.Lock()
         self._in_flight = 0
         self._probing = False
         self._state: _State | None = None
+        self._failures = 0  # the count in a row, as last read or made
         self._read_at = -STATE_READ_SECONDS
 
     # The Guard interface.
@@ -153,7 +161,9 @@ class EndpointGuard:
     def _read(self) -> _State:
         now = time.monotonic()
         if self._state is None or now - self._read_at >= STATE_READ_SECONDS:
-            self._state = cache.get(self._state_key) or _State()
+            found = cache.get_many([self._state_key, self._failures_key])
+            self._state = found.get(self._state_key) or _State()
+            self._failures = found.get(self._failures_key) or 0
             self._read_at = now
         return self._state
 
@@ -176,25 +186,36 @@ class EndpointGuard:
 
     def _failed(self) -> None:
         now = time.time()
-        state = cache.get(self._state_key) or _State()
-        if state.failures == 0:
-            state.since = now
-        state.failures += 1
-        if state.failures >= settings.AWS_BREAKER_FAILURES:
-            state.retry_at = now + settings.AWS_BREAKER_COOLDOWN
-        cache.set(self._state_key, state, max(600, settings.AWS_BREAKER_COOLDOWN * 10))
+        keep = max(600, settings.AWS_BREAKER_COOLDOWN * 10)
+        cache.add(self._since_key, now, keep)  # only the first failure in a row sets it
+        failures = self._failures = self._count_failure(keep)
+        if failures >= settings.AWS_BREAKER_FAILURES:
+            since = cache.get(self._since_key) or now
+            state = _State(since=since, retry_at=now + settings.AWS_BREAKER_COOLDOWN)
+            cache.set(self._state_key, state, keep)
+            self._state, self._read_at = state, time.monotonic()
         if self._probing:
             cache.delete(self._probe_key)
             self._probing = False
-        self._state, self._read_at = state, time.monotonic()
+
+    def _count_failure(self, keep: int) -> int:
+        """One more failure in a row, counted atomically; the count after it."""
+        for _ in range(2):
+            cache.add(self._failures_key, 0, keep)
+            try:
+                return cache.incr(self._failures_key)
+            except ValueError:  # an answer closed the breaker between add and incr: again
+                continue
+        return 1
 
     def _answered(self) -> None:
-        """An answer (even an error answer) shows the endpoint is there: close the breaker."""
+        """An answer (even an error answer) shows the endpoint is there: close the breaker and
+        start the count again."""
         state = self._read()
-        if state.failures == 0 and not self._probing:
+        if state.retry_at == 0 and not self._probing and not self._failures:
             return
-        cache.delete(self._state_key)
+        cache.delete_many([self._state_key, self._failures_key, self._since_key])
         if self._probing:
             cache.delete(self._probe_key)
             self._probing = False
-        self._state, self._read_at = _State(), time.monotonic()
+        self._state, self._failures, self._read_at = _State(), 0, time.monotonic()

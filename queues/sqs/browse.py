@@ -5,12 +5,17 @@ peek so no receive count changes.
 A walk is a `Walk` object: iterate it to make one receive a step (it yields itself, with the new
 matches of that step), read its counters at any time, and close it (or let it finish) to release
 every message it leased. Closing is how the operator's Stop, or a browser that went away, ends it.
+
+A walk may instead `hold` its matches: they stay leased when it ends (the rest are released),
+with their receipt handles in `held`, so they can be moved or copied with no second receive
+(TransferOperations.transfer_held); if nobody does, they reappear when the lease ends.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -27,6 +32,8 @@ logger = logging.getLogger("sqsadmin.sqs")
 
 # The most messages one walk may visit; forms and settings may ask for less.
 MAX_BROWSE = 10_000
+# The most messages a walk that holds its matches may visit (every match's body is kept).
+MAX_HELD = 1_000
 # Handles released per group of parallel ChangeMessageVisibilityBatch calls.
 _RELEASE_GROUP = 100
 
@@ -99,6 +106,9 @@ class Walk:
     one receive from the limit, unless `risk_ok`.
 
     Without a lease (`peek` given, LocalStack): one side-effect-free read, filtered here.
+
+    With `hold`, the matches stay leased when the walk ends (see `held`, and `held_until`,
+    when their lease ends as time.time() counts); a stopped or failed walk holds nothing.
     """
 
     def __init__(
@@ -114,9 +124,14 @@ class Walk:
         should_stop: Callable[[], bool] = lambda: False,
         peek: Callable[[], list[Message]] | None = None,
         keep_matches: int = 100,
+        hold: bool = False,
     ) -> None:
         if not 1 <= count <= MAX_BROWSE:
             raise errors.InvalidInput(f"Browse between 1 and {MAX_BROWSE:,} messages, not {count}.")
+        if hold and (peek is not None or count > MAX_HELD):
+            raise errors.InvalidInput(
+                f"To hold the matches, browse at most {MAX_HELD:,} messages under a lease."
+            )
         self._service = service
         self._url = url
         self._should_stop = should_stop
@@ -132,11 +147,15 @@ class Walk:
         self.receives = 0
         self.matched = 0
         self.matches: list[Message] = []  # the first `keep_matches` of them
-        self.new_matches: list[Message] = []  # found by the last step
+        self.new_matches: list[Message] = []  # found by the last step, and kept
         self.near_limit = 0  # messages seen one receive (or less) from the redrive limit
         self.ended = ""  # why: "done", "empty", "receive-limit", "stopped"
         self.unreleased = 0
         self._handles: dict[str, str] = {}
+        self._hold = hold
+        self.held: list[Message] = []
+        self.held_until = 0.0
+        self._matched: dict[str, Message] = {}  # with `hold`: every match, newest handle
 
     def __iter__(self) -> Iterator[Walk]:
         try:
@@ -148,6 +167,8 @@ class Walk:
             self.ended = self.ended or "stopped"
             raise
         finally:
+            if self._hold and self.ended in ("done", "empty"):
+                self.held = list(self._matched.values())
             self._release_all()
 
     def _read_without_receiving(self) -> Iterator[Walk]:
@@ -171,6 +192,8 @@ class Walk:
                 self.ended = "stopped"
                 return
             wanted = min(BATCH_ENTRIES, self.asked - self.walked)
+            if not self.held_until:
+                self.held_until = time.time() + self._lease
             batch = service._receive(url, wanted, wait=0, visibility=self._lease)
             self.receives += 1
             if not batch:
@@ -182,7 +205,14 @@ class Walk:
             for message in batch:
                 self._handles[message.message_id] = message.receipt_handle
             self.walked = len(self._handles)
-            self._found([m for m in new if self.search.matches(m)])
+            matches = [m for m in new if self.search.matches(m)]
+            self._found(matches)
+            if self._hold:
+                self._matched.update((m.message_id, m) for m in matches)
+                # Handed out again (its lease ended): only the newest handle deletes it.
+                self._matched.update(
+                    (m.message_id, m) for m in batch if m.message_id in self._matched
+                )
             risky = [m for m in new if limit and m.receive_count >= limit - 1]
             self.near_limit += len(risky)
             yield self
@@ -195,14 +225,16 @@ class Walk:
         self.ended = "done"
 
     def _found(self, matches: list[Message]) -> None:
-        self.new_matches = matches
+        """Count the step's matches and keep the first `keep_matches` of the walk: those are
+        what it shows (the rest are counted, and held when the walk holds its matches)."""
         self.matched += len(matches)
-        room = self._keep - len(self.matches)
-        if room > 0:
-            self.matches += matches[:room]
+        room = max(0, self._keep - len(self.matches))
+        self.new_matches = matches[:room]
+        self.matches += self.new_matches
 
     def _release_all(self) -> None:
-        handles = list(self._handles.values())
+        kept = {m.message_id for m in self.held}
+        handles = [h for i, h in self._handles.items() if i not in kept]
         self._handles.clear()
         for start in range(0, len(handles), _RELEASE_GROUP):
             group = handles[start : start + _RELEASE_GROUP]

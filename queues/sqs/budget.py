@@ -1,7 +1,8 @@
 """What protects a request from a bad endpoint, in the SQS layer's own terms (no Django):
 
 - a `Deadline`: the time a request may spend on SQS, across every call and retry. Each attempt's
-  read timeout is cut to what is left, and no attempt starts once it is spent;
+  connect and read timeouts are each cut to what is left, and no attempt starts once it is
+  spent;
 - a `Guard`: anything with `before_call()` (raise an SqsError to refuse) and `after_call(error)`;
   the dashboard's circuit breaker and bulkhead are one (queues/profiles/guard.py);
 - hooks on the boto3 client that turn an answer that is not SQS's (a proxy's HTML page, an
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
+from urllib3.util.timeout import Timeout
 
 from . import errors
 
@@ -82,15 +84,37 @@ def install_hooks(client: Any) -> None:
     if getattr(client.meta, _HOOKED, False):
         return
     read_timeout = client.meta.config.read_timeout
+    connect_timeout = client.meta.config.connect_timeout
+    _honour_connect_timeout(client)
     events = client.meta.events
-    events.register("before-send.sqs", _budgeted(read_timeout))
+    events.register("before-send.sqs", _budgeted(read_timeout, connect_timeout))
     events.register("needs-retry.sqs", _remember_answer)
     events.register("before-parse.sqs", _check_body)
     events.register("after-call.sqs", _check_fields)
     setattr(client.meta, _HOOKED, True)
 
 
-def _budgeted(read_timeout: float) -> Callable[..., None]:
+def _honour_connect_timeout(client: Any) -> None:
+    """botocore takes a per-request read timeout from the request's context (`read_timeout`)
+    but always connects with the client's connect timeout. Wrap the client's HTTP session so a
+    `connect_timeout` in the context caps the connect too: an endpoint whose connects hang (a
+    full accept queue, a dropped SYN) must not outlast the budget either."""
+    session = getattr(getattr(client, "_endpoint", None), "http_session", None)
+    resolve = getattr(session, "_get_request_timeout", None)
+    if resolve is None:
+        return
+
+    def request_timeout(request: Any) -> Timeout | None:
+        timeout = resolve(request)
+        connect = (getattr(request, "context", None) or {}).get("connect_timeout")
+        if timeout is None or connect is None:
+            return timeout
+        return Timeout(connect=connect, read=timeout.read_timeout)
+
+    session._get_request_timeout = request_timeout
+
+
+def _budgeted(read_timeout: float, connect_timeout: float) -> Callable[..., None]:
     def before_send(request: Any, event_name: str = "", **_: Any) -> None:
         call = current_call.get()
         if call is None:
@@ -107,6 +131,7 @@ def _budgeted(read_timeout: float) -> Callable[..., None]:
         if context is not None:
             wanted = context.get("read_timeout") or read_timeout
             context["read_timeout"] = max(0.05, min(wanted, left))
+            context["connect_timeout"] = max(0.05, min(connect_timeout, left))
 
     return before_send
 

@@ -1,15 +1,20 @@
-"""Moving and copying selected messages to another queue, and resending an edited message.
+"""Moving and copying messages to another queue, and resending an edited message.
 
-A move is: receive the selected messages again under a lease (as Delete selected does), send
-copies to the target, and delete from the source only the messages whose copy SQS confirmed;
-everything else is released at once. Nothing is deleted before its copy is confirmed, and every
-step that fails is reported per message. A copy is the same without the delete.
+A move is: have the messages under a lease, send copies to the target, and delete from the
+source only the messages whose copy SQS confirmed; everything else is released at once. Nothing
+is deleted before its copy is confirmed, and every step that fails is reported per message. A
+copy is the same without the delete.
+
+The lease comes from one of two places. Messages selected in a poll are received again by their
+IDs (a poll released them, so its receipt handles cannot be trusted): `transfer_selected`.
+Messages a browse still holds under its lease come with fresh receipt handles, so they are sent
+and deleted at once, with no receive: `transfer_held`, the same calls raw boto3 would make.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from . import errors
@@ -103,6 +108,11 @@ def copy_of(message: Message, target: Queue, group_id: str = "") -> OutgoingMess
     )
 
 
+def _check_target(source_url: str, target: Queue) -> None:
+    if target.url.rstrip("/") == source_url.rstrip("/"):
+        raise errors.InvalidInput("Choose another queue: this is the queue they are in.")
+
+
 class TransferOperations(MessageOperations):
     def transfer_selected(
         self,
@@ -117,20 +127,64 @@ class TransferOperations(MessageOperations):
         """Move (or copy) the messages with these IDs from the source to `target`.
 
         The selected messages are received again under a `lease` (a poll's receipt handles
-        cannot be trusted); copies are sent with SendMessageBatch (in order, one call at a time,
-        into a FIFO queue); a move then deletes exactly the messages whose copy was accepted.
-        Every message not deleted is released at once.
+        cannot be trusted), then transferred as held messages are (`_transfer`).
         """
-        if target.url.rstrip("/") == source_url.rstrip("/"):
-            raise errors.InvalidInput("Choose another queue: this is the queue they are in.")
+        _check_target(source_url, target)
         selected = self.receive_selected(
             source_url, message_ids, lease=lease, parallel=BATCH_CONCURRENCY
         )
-        release = list(selected.others)
+        transfer = self._transfer(
+            source_url,
+            selected.found,
+            selected.handles_of,
+            target,
+            move=move,
+            group_id=group_id,
+            release=list(selected.others),
+        )
+        return replace(transfer, missing=selected.missing)
+
+    def transfer_held(
+        self,
+        source_url: str,
+        messages: Sequence[Message],
+        target: Queue,
+        *,
+        move: bool,
+        group_id: str = "",
+    ) -> Transfer:
+        """Move (or copy) messages still held under a lease (a browse's), with the receipt
+        handles that lease gave them: send, delete what was accepted, release the rest. A handle
+        whose lease has ended fails its delete, and the message is reported as in both queues."""
+        _check_target(source_url, target)
+        return self._transfer(
+            source_url,
+            messages,
+            lambda m: [m.receipt_handle],
+            target,
+            move=move,
+            group_id=group_id,
+        )
+
+    def _transfer(
+        self,
+        source_url: str,
+        found: Sequence[Message],
+        handles_of: Callable[[Message], list[str]],
+        target: Queue,
+        *,
+        move: bool,
+        group_id: str,
+        release: list[str] | None = None,
+    ) -> Transfer:
+        """Send copies of `found` (in order, one call at a time, into a FIFO queue); for a move,
+        delete exactly the messages whose copy was accepted. Every message not deleted, and the
+        handles in `release`, are released at once."""
+        release = list(release or ())
         outcomes: dict[str, TransferOutcome] = {}
         try:
             outgoing: list[tuple[Message, OutgoingMessage]] = []
-            for message in selected.found:
+            for message in found:
                 try:
                     outgoing.append((message, copy_of(message, target, group_id)))
                 except errors.InvalidInput as problem:
@@ -140,7 +194,7 @@ class TransferOperations(MessageOperations):
             sent = self._send_copies(target, outgoing, outcomes)
             # Every handle of a message handed out twice: a delete with an older one succeeds
             # without deleting, so the newest must be among them.
-            handles = [(m, h) for m in (sent if move else ()) for h in selected.handles_of(m)]
+            handles = [(m, h) for m in (sent if move else ()) for h in handles_of(m)]
             deletions = self.delete_messages(source_url, [h for _, h in handles])
             results: dict[str, list] = {}
             for (message, _), deletion in zip(handles, deletions, strict=True):
@@ -157,16 +211,15 @@ class TransferOperations(MessageOperations):
         finally:
             release += [
                 h
-                for m in selected.found
+                for m in found
                 if not (m.message_id in outcomes and outcomes[m.message_id].deleted)
-                for h in selected.handles_of(m)
+                for h in handles_of(m)
             ]
             self.release(source_url, release, quiet=True)
         return Transfer(
             move=move,
             target=target.name,
-            outcomes=tuple(outcomes[m.message_id] for m in selected.found),
-            missing=selected.missing,
+            outcomes=tuple(outcomes[m.message_id] for m in found),
         )
 
     def _send_copies(

@@ -10,6 +10,8 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 
 from queues.models import AuditEvent
 from tests.helpers import HTMX, page_url, send, visible
@@ -87,6 +89,17 @@ def test_a_browse_streams_progress_finds_the_match_and_leaves_every_message(
         assert "no receive count changed" in done and event.parameters["receives"] == 0
     else:
         assert "Released 150 messages" in done and event.parameters["receives"] >= 15
+
+
+def test_a_browse_streams_the_first_100_matches_and_counts_the_rest(operator, profile, raw_sqs):
+    url = raw_sqs.create_queue(QueueName="orders")["QueueUrl"]
+    send(raw_sqs, url, 120)
+    started = operator.post(
+        page_url("messages-browse", profile, "orders"), {"count": 120}, headers=HTMX
+    )
+    events = _events(operator, _stream_url(started))
+    assert [name for name, _ in events].count("match") == 100
+    assert "20 more matched; narrow the search to see them" in events[-1][1]
 
 
 def test_a_browse_stream_runs_once(operator, profile, raw_sqs):
@@ -323,3 +336,72 @@ def test_turning_export_off_hides_both_buttons_and_refuses_both_urls(
         assert response.status_code == 403
         assert "MESSAGE_EXPORT_ENABLED=false" in response.content.decode()
     assert visible(raw_sqs, url) == 2
+
+
+def _held_url(view: str, profile, queue: str, done: str) -> str:
+    token = re.search(r'id="held-tools-([^"]+)"', done).group(1)
+    return reverse(f"console:messages-held-{view}", args=[profile.slug, "us-east-1", queue, token])
+
+
+def test_a_browse_holding_its_matches_moves_them_once_and_audits_every_id(
+    operator, profile, raw_sqs
+):
+    url = raw_sqs.create_queue(QueueName="orders")["QueueUrl"]
+    target_url = raw_sqs.create_queue(QueueName="replay")["QueueUrl"]
+    for i in range(40):
+        raw_sqs.send_message(QueueUrl=url, MessageBody=f"{'failed' if i < 15 else 'ok'} {i}")
+    started = operator.post(
+        page_url("messages-browse", profile, "orders"),
+        {"count": 100, "contains": "failed", "hold": "on"},
+        headers=HTMX,
+    )
+    done = _events(operator, _stream_url(started))[-1][1]
+    assert "Holding 15 matches under the lease" in done and "Released 25 messages" in done
+    assert "Move held messages" in done
+    assert visible(raw_sqs, url) == 25  # the 15 held stay hidden from consumers
+
+    move = _held_url("transfer", profile, "orders", done)
+    answer = operator.post(move, {"transfer": "move", "target": "replay"}, headers=HTMX)
+    assert answer.status_code == 200
+    assert "Moved 15 of 15 messages to" in answer.content.decode()
+    assert visible(raw_sqs, target_url) == 15 and visible(raw_sqs, url) == 25
+    event = AuditEvent.objects.get(action="move_messages")
+    assert len(event.parameters["deleted"]) == 15 and len(event.parameters["new_message_ids"]) == 15
+    assert event.outcome == AuditEvent.Outcome.SUCCESS
+
+    # Moved once: a second press finds nothing held, and nothing is sent twice.
+    again = operator.post(move, {"transfer": "move", "target": "replay"}, headers=HTMX)
+    assert again.status_code == 409 and "no longer held" in again.content.decode()
+    assert visible(raw_sqs, target_url) == 15
+
+
+def test_held_matches_can_be_released_and_another_user_cannot_take_them(
+    operator, profile, raw_sqs, client, admin_user
+):
+    url = raw_sqs.create_queue(QueueName="orders")["QueueUrl"]
+    send(raw_sqs, url, 12)
+    started = operator.post(
+        page_url("messages-browse", profile, "orders"), {"count": 50, "hold": "on"}, headers=HTMX
+    )
+    done = _events(operator, _stream_url(started))[-1][1]
+    assert visible(raw_sqs, url) == 0
+    release = _held_url("release", profile, "orders", done)
+
+    other = Client()
+    other.force_login(admin_user)
+    refused = other.post(release, headers=HTMX)
+    assert refused.status_code == 409 and visible(raw_sqs, url) == 0
+
+    released = operator.post(release, headers=HTMX)
+    assert "Released 12 of 12 held messages" in released.content.decode()
+    assert visible(raw_sqs, url) == 12
+    assert AuditEvent.objects.filter(action="release_messages").count() == 1
+
+
+def test_holding_more_than_1000_is_refused_next_to_the_count(operator, profile, raw_sqs):
+    raw_sqs.create_queue(QueueName="orders")
+    answer = operator.post(
+        page_url("messages-browse", profile, "orders"), {"count": 5000, "hold": "on"}, headers=HTMX
+    )
+    assert "browse at most 1,000 messages at a time" in answer.content.decode()
+    assert "sse-connect" not in answer.content.decode()

@@ -7,6 +7,7 @@ never timed, so a busy machine cannot fail these tests.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -128,6 +129,24 @@ def test_a_hung_endpoint_costs_one_budget_not_attempts_times_timeout(
     ), html[:3000]
     assert "1-second budget" in html
     assert proxy.count() == 1
+
+
+def test_an_endpoint_whose_connects_hang_costs_one_budget_not_the_connect_timeout(
+    client, viewer_user, faulty, settings, unaccepting_endpoint
+):
+    """The connect timeout is cut to the budget too: with a 60-second connect timeout and a
+    1-second budget, the page answers in seconds, not after a minute."""
+    settings.AWS_CONNECT_TIMEOUT = 60
+    settings.AWS_REQUEST_BUDGET = 1
+    faulty.endpoint_url = unaccepting_endpoint
+    faulty.save()
+    client.force_login(viewer_user)
+    started = time.monotonic()
+    html = client.get(page_url("queue-list", faulty)).content.decode()
+    assert time.monotonic() - started < 15
+    assert f"ListQueues to {unaccepting_endpoint}" in html and "1-second budget" in html, html[
+        :3000
+    ]
 
 
 def test_the_breaker_opens_after_repeated_failures_then_probes_and_closes(

@@ -24,12 +24,13 @@ def operator(client, operator_user):
 
 
 def dead_lettered(
-    raw_sqs, count: int, *, name: str = "work", fifo: bool = False
+    raw_sqs, count: int, *, name: str = "work", fifo: bool = False, groups: int = 0
 ) -> tuple[str, str]:
     """A source queue `name` whose `count` messages went genuinely to its DLQ `name`-dlq:
     received past maxReceiveCount (1) under a visibility timeout of 1 s. Returns (source URL,
     DLQ URL). LocalStack keeps a queue ARN's move tasks after the queue is deleted: a test that
-    reads the task history uses a name of its own."""
+    reads the task history uses a name of its own. FIFO messages each have a group of their own,
+    or with `groups`, message i is in group g{i % groups}."""
     suffix = ".fifo" if fifo else ""
     extra = {"FifoQueue": "true", "ContentBasedDeduplication": "true"} if fifo else {}
     dlq = f"{name}-dlq{suffix}"
@@ -45,7 +46,7 @@ def dead_lettered(
                 {
                     "Id": str(i),
                     "MessageBody": f"failed {i}",
-                    **({"MessageGroupId": f"g{i}"} if fifo else {}),
+                    **({"MessageGroupId": f"g{i % groups if groups else i}"} if fifo else {}),
                 }
                 for i in range(start, min(start + 10, count))
             ],
@@ -131,16 +132,20 @@ def test_a_custom_velocity_needs_a_number_between_1_and_500(operator, profile, r
     assert not AuditEvent.objects.filter(action="start_redrive").exists()
 
 
-@LOCALSTACK_MOVE_TASKS
-def test_redrive_to_the_source_moves_every_dead_lettered_message_back(operator, profile, raw_sqs):
-    source_url, dlq_url = dead_lettered(raw_sqs, 20, name="back")
+def _redrive_to_the_source(operator, profile, dlq: str) -> None:
     response = operator.post(
-        page_url("redrive-start", profile, "back-dlq"),
+        page_url("redrive-start", profile, dlq),
         {"destination": "source", "velocity": "system"},
         headers=HTMX,
     )
     assert response.status_code == 200, response.content.decode()
     assert "Redrive started" in response.content.decode()
+
+
+@LOCALSTACK_MOVE_TASKS
+def test_redrive_to_the_source_moves_every_dead_lettered_message_back(operator, profile, raw_sqs):
+    source_url, dlq_url = dead_lettered(raw_sqs, 20, name="back")
+    _redrive_to_the_source(operator, profile, "back-dlq")
 
     def finished():
         panel = operator.get(page_url("redrive", profile, "back-dlq"), headers=HTMX)
@@ -207,6 +212,65 @@ def test_a_second_start_while_one_runs_is_explained(operator, profile, raw_sqs):
         if t["Status"] == "RUNNING"
     ]
     raw_sqs.cancel_message_move_task(TaskHandle=task["TaskHandle"])
+
+
+@LOCALSTACK_MOVE_TASKS
+def test_a_fifo_dlq_redrives_back_to_its_fifo_source_in_group_order(operator, profile, raw_sqs):
+    """A redrive keeps each message's deduplication ID, and a FIFO queue drops a message whose
+    ID it saw in the last 5 minutes: redriven back at once, these would be dropped (LocalStack
+    then reports the task COMPLETED with nothing arrived). The source is made again, as one
+    whose messages were sent more than 5 minutes ago (LocalStack allows it at once)."""
+    source_url, dlq_url = dead_lettered(raw_sqs, 12, name="ledger", fifo=True, groups=3)
+    raw_sqs.delete_queue(QueueUrl=source_url)
+    source_url = raw_sqs.create_queue(
+        QueueName="ledger.fifo",
+        Attributes={
+            "FifoQueue": "true",
+            "ContentBasedDeduplication": "true",
+            "RedrivePolicy": redrive(raw_sqs, "ledger-dlq.fifo", 1),
+        },
+    )["QueueUrl"]
+    _redrive_to_the_source(operator, profile, "ledger-dlq.fifo")
+    wait_for(lambda: visible(raw_sqs, source_url) == 12, "12 messages back in ledger.fifo")
+    assert visible(raw_sqs, dlq_url) == 0
+    # A consumer of the source gets each group's messages in the order they were first sent.
+    order: dict[str, list[int]] = {}
+    deadline = time.monotonic() + 30
+    while sum(len(v) for v in order.values()) < 12:
+        assert time.monotonic() < deadline, f"only {order} came back"
+        got = raw_sqs.receive_message(
+            QueueUrl=source_url,
+            MaxNumberOfMessages=10,
+            VisibilityTimeout=30,
+            MessageSystemAttributeNames=["MessageGroupId"],
+        ).get("Messages", [])
+        for m in got:
+            order.setdefault(m["Attributes"]["MessageGroupId"], []).append(
+                int(m["Body"].removeprefix("failed "))
+            )
+            raw_sqs.delete_message(QueueUrl=source_url, ReceiptHandle=m["ReceiptHandle"])
+    assert order == {f"g{g}": list(range(g, 12, 3)) for g in range(3)}
+
+
+def test_a_fifo_dlq_redrive_to_a_standard_queue_is_refused_before_any_call(
+    operator, profile, raw_sqs, standard_url
+):
+    """AWS refuses to move a FIFO DLQ's messages into a standard queue; LocalStack starts the
+    task. The dashboard refuses it itself, with the reason, and calls nothing."""
+    dead_lettered(raw_sqs, 0, name="ledger", fifo=True)
+    response = operator.post(
+        page_url("redrive-start", profile, "ledger-dlq.fifo"),
+        {"destination": "custom", "destination_queue": "orders", "velocity": "system"},
+        headers=HTMX,
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert (
+        "ledger-dlq.fifo is a FIFO queue: SQS redrives it only to FIFO queues, and orders is "
+        "Standard." in html
+    )
+    assert "sent to their queue less than 5 minutes ago can be dropped" in html
+    assert not AuditEvent.objects.filter(action="start_redrive").exists()
 
 
 def _arn(raw_sqs, url: str) -> str:

@@ -108,3 +108,40 @@ def test_edit_and_resend_removes_and_adds_attribute_rows(
         "event": {"DataType": "String", "StringValue": "order-created"},
         "amount": {"DataType": "Number", "StringValue": "12.5"},
     }
+
+
+def test_browse_hold_the_matches_and_move_them_to_another_queue(
+    page, login, live_server, operator_user, profile, raw_sqs, standard_url
+):
+    target_url = raw_sqs.create_queue(QueueName="replay")["QueueUrl"]
+    for i in range(30):
+        raw_sqs.send_message(
+            QueueUrl=standard_url,
+            MessageBody=f'{{"order": {i}, "status": "{"failed" if i % 2 else "shipped"}"}}',
+        )
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/orders/messages/")
+    panel = page.locator("#browse-panel")
+    panel.get_by_label("Messages to browse").fill("100")
+    panel.get_by_label("Body field equals").fill("status=failed")
+    panel.get_by_label("Hold the matches to move or copy them").check()
+    panel.get_by_role("button", name="Browse").click()
+    summary = page.locator("[data-long-work-done]")
+    expect(summary).to_contain_text("Holding 15 matches under the lease")
+    assert visible(raw_sqs, standard_url) == 15  # the rest released, the matches held
+
+    summary.get_by_label("Destination queue").fill("replay")
+    summary.get_by_role("button", name="Move held messages").click()
+    expect(summary.locator("#transfer-outcome")).to_contain_text(
+        "Moved 15 of 15 messages to replay"
+    )
+    assert visible(raw_sqs, target_url) == 15
+    assert visible(raw_sqs, standard_url) == 15
+    bodies = [
+        m["Body"]
+        for _ in range(3)
+        for m in raw_sqs.receive_message(
+            QueueUrl=target_url, MaxNumberOfMessages=10, VisibilityTimeout=60
+        ).get("Messages", [])
+    ]
+    assert len(bodies) == 15 and all('"failed"' in b for b in bodies)

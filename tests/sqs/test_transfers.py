@@ -8,6 +8,7 @@ import base64
 import pytest
 
 from queues.sqs import InvalidInput
+from queues.sqs.browse import MessageSearch
 from tests.helpers import visible
 
 ATTRIBUTES = {
@@ -144,3 +145,54 @@ def test_binary_attributes_round_trip_through_the_resend_rows(raw_sqs, standard_
     assert base64.b64decode(rows["blob"].value) == b"\x00\x01binary"
     assert rows["blob"].check() == {"DataType": "Binary", "BinaryValue": b"\x00\x01binary"}
     assert visible(raw_sqs, standard_url) == 1
+
+
+def test_a_browse_that_holds_its_matches_moves_them_with_no_second_receive(
+    sqs, raw_sqs, standard_url
+):
+    target_url = raw_sqs.create_queue(QueueName="orders-replay")["QueueUrl"]
+    for i in range(30):
+        raw_sqs.send_message(
+            QueueUrl=standard_url,
+            MessageBody=f"{'failed' if i % 3 == 0 else 'fine'} order {i}",
+            MessageAttributes=ATTRIBUTES,
+        )
+    walk = sqs.browse(standard_url, 30, MessageSearch.parse("failed"), hold=True)
+    for _ in walk:
+        pass
+    assert len(walk.held) == 10
+    # The 20 that did not match are visible again; the 10 held are not.
+    assert visible(raw_sqs, standard_url) == 20
+    receives = walk.receives
+    result = sqs.transfer_held(standard_url, walk.held, sqs.get_queue("orders-replay"), move=True)
+    assert result.complete and len(result.deleted) == 10
+    assert sorted(m["Body"] for m in _all(raw_sqs, target_url)) == sorted(
+        f"failed order {i}" for i in range(0, 30, 3)
+    )
+    assert all(
+        m["MessageAttributes"]["event"]["StringValue"] == "order-created"
+        for m in _all(raw_sqs, target_url)
+    )
+    assert walk.receives == receives
+    # Only the 20 that did not match are left, each received once (by the browse).
+    left = _all(raw_sqs, standard_url)
+    assert len(left) == 20 and all(m["Body"].startswith("fine") for m in left)
+
+
+def test_a_held_copy_releases_the_originals_and_a_stopped_browse_holds_nothing(
+    sqs, raw_sqs, standard_url
+):
+    raw_sqs.create_queue(QueueName="orders-copy")
+    for i in range(20):
+        raw_sqs.send_message(QueueUrl=standard_url, MessageBody=f"order {i}")
+    walk = sqs.browse(standard_url, 20, MessageSearch(), hold=True)
+    for _ in walk:
+        pass
+    result = sqs.transfer_held(standard_url, walk.held, sqs.get_queue("orders-copy"), move=False)
+    assert len(result.sent) == 20 and result.deleted == ()
+    assert visible(raw_sqs, standard_url) == 20  # released at once
+
+    stopped = sqs.browse(standard_url, 20, MessageSearch(), hold=True, should_stop=lambda: True)
+    for _ in stopped:
+        pass
+    assert stopped.held == [] and visible(raw_sqs, standard_url) == 20

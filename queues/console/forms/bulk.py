@@ -9,7 +9,7 @@ from django import forms
 from django.conf import settings
 
 from ...sqs import OutgoingMessage, Queue
-from ...sqs.browse import MAX_BROWSE, MessageSearch
+from ...sqs.browse import MAX_BROWSE, MAX_HELD, MessageSearch
 from ...sqs.errors import InvalidInput
 from ...sqs.messages import message_size
 from .messages import _FIFO_ID, MAX_ATTRIBUTES, AttributeRow, invalid_characters
@@ -36,6 +36,13 @@ class BrowseForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "order.id=42"}),
         help_text="path=value in a JSON body; list items by number (items.0.sku=A-1).",
     )
+    hold = forms.BooleanField(
+        label="Hold the matches to move or copy them",
+        required=False,
+        help_text=f"They stay hidden from consumers until you move, copy or release them, or "
+        f"their lease ends; the rest are released. At most {MAX_HELD:,} messages browsed; "
+        "never through LocalStack's message view.",
+    )
     risk_ok = forms.BooleanField(
         label="I understand: each receive adds one to a message's receive count, and messages "
         "near the limit may move to the dead-letter queue",
@@ -54,6 +61,10 @@ class BrowseForm(forms.Form):
             )
         except InvalidInput as error:
             self.add_error("json_field", str(error))
+        if cleaned.get("hold") and (cleaned.get("count") or 0) > MAX_HELD:
+            self.add_error(
+                "count", f"To hold the matches, browse at most {MAX_HELD:,} messages at a time."
+            )
         return cleaned
 
 

@@ -96,6 +96,8 @@ class Summary:
     matches: Sequence[Any] = ()
     more_matches: int = 0
     walk: Any = None  # a browse's Walk, for how its matches are shown
+    held: int = 0  # matches a browse holds under its lease for a move or copy
+    queue: str = ""
 
 
 def _start(
@@ -116,6 +118,20 @@ def _start(
     )
 
 
+def _mine(
+    request: HttpRequest, current: Workspace, queue: str, entry: dict[str, Any] | None
+) -> bool:
+    """Whether a cached piece of work (or what it holds) belongs to this user, workspace and
+    queue: a token alone gives nobody else's work."""
+    return (
+        entry is not None
+        and entry["user"] == request.user.pk
+        and entry["profile"] == current.profile.pk
+        and entry["region"] == current.region
+        and entry["queue"] == queue
+    )
+
+
 def _event(name: str, html: str) -> str:
     data = "\n".join(f"data: {line}" for line in html.splitlines() or [""])
     return f"event: {name}\n{data}\n\n"
@@ -125,13 +141,15 @@ def _progress_event(progress: Progress) -> str:
     return _event("progress", render_to_string(f"{TEMPLATE}#progress", {"progress": progress}))
 
 
-def _summary_html(token: str, summary: Summary) -> str:
-    return render_to_string(f"{TEMPLATE}#summary", {"token": token, "summary": summary})
+def _summary_html(token: str, summary: Summary, request: HttpRequest | None = None) -> str:
+    return render_to_string(
+        f"{TEMPLATE}#summary", {"token": token, "summary": summary}, request=request
+    )
 
 
-def _finish(token: str, summary: Summary) -> str:
+def _finish(token: str, summary: Summary, request: HttpRequest | None = None) -> str:
     """Keep the summary for Stop, and send it as the last event."""
-    html = _summary_html(token, summary)
+    html = _summary_html(token, summary, request)
     cache.set(_key(token, "summary"), html, JOB_SECONDS)
     return _event("done", html)
 
@@ -177,8 +195,11 @@ def browse(request: HttpRequest, profile: str, region: str, queue: str) -> HttpR
         context["browse_error"] = str(error)
     if "browse_error" not in context and form.is_valid():
         data = form.cleaned_data
-        side_effect_free = bool(current.profile.endpoint_url) and is_localstack(
-            current.sqs.endpoint
+        # Holding needs the lease's receipt handles: a read without receiving has none.
+        side_effect_free = (
+            not data["hold"]
+            and bool(current.profile.endpoint_url)
+            and is_localstack(current.sqs.endpoint)
         )
         job = {
             "kind": "browse",
@@ -188,6 +209,7 @@ def browse(request: HttpRequest, profile: str, region: str, queue: str) -> HttpR
             "risk_ok": data["risk_ok"],
             "limit": found.redrive_limit,
             "side_effect_free": side_effect_free,
+            "hold": data["hold"],
         }
         context["browse_stream"] = _start(request, current, queue, job, "Browsing")
         context["browse_form"] = BrowseForm(initial=data)
@@ -274,14 +296,7 @@ def import_messages(request: HttpRequest, profile: str, region: str, queue: str)
 def stream(request: HttpRequest, profile: str, region: str, queue: str, token: str) -> HttpResponse:
     current = workspace.enter(request, profile, region, operate="send_message")
     job = cache.get(_key(token))
-    mine = (
-        job is not None
-        and job["user"] == request.user.pk
-        and job["profile"] == current.profile.pk
-        and job["region"] == current.region
-        and job["queue"] == queue
-    )
-    if mine:
+    if _mine(request, current, queue, job):
         # One stream per start: a reconnecting EventSource must not run the work again.
         cache.delete(_key(token))
         events = _run(request, current, token, job)
@@ -349,6 +364,7 @@ def _browse(request: HttpRequest, sqs: Any, token: str, job: dict[str, Any]) -> 
         should_stop=should_stop,
         peek=(lambda: sqs.peek_without_receiving(url)) if job["side_effect_free"] else None,
         keep_matches=SHOWN_MATCHES,
+        hold=job.get("hold", False),
     )
     closed, error = False, ""
     with audit.recorded_for(
@@ -383,16 +399,46 @@ def _browse(request: HttpRequest, sqs: Any, token: str, job: dict[str, Any]) -> 
                 unreleased=walk.unreleased,
                 message_ids=[m.message_id for m in walk.matches],
             )
+            if walk.held:
+                event.parameters["held"] = len(walk.held)
+                hold(token, job, walk.held, walk.held_until)
             if error:
                 event.outcome, event.error = AuditEvent.Outcome.FAILURE, error
             elif walk.unreleased:
                 event.outcome = AuditEvent.Outcome.PARTIAL
                 event.error = f"{walk.unreleased} leased messages could not be released"
     summary = _browse_summary(walk, error, _why_stopped(state, closed))
+    summary.queue = job["queue"]
     if closed:
-        cache.set(_key(token, "summary"), _summary_html(token, summary), JOB_SECONDS)
+        cache.set(_key(token, "summary"), _summary_html(token, summary, request), JOB_SECONDS)
     else:
-        yield _finish(token, summary)
+        yield _finish(token, summary, request)
+
+
+# Matches a browse holds under its lease, for the workbench's move or copy (views/workbench.py).
+
+# Held messages are given up this long before their lease ends, so a move never sends a copy
+# of a message whose delete would then fail (leaving it in both queues).
+HOLD_MARGIN_SECONDS = 30
+
+
+def hold(token: str, job: dict[str, Any], messages: list[Any], until: float) -> None:
+    """Keep a browse's held matches (with their receipt handles) in the cache for the owner of
+    the browse, until shortly before their lease ends."""
+    seconds = int(until - time.time()) - HOLD_MARGIN_SECONDS
+    if seconds > 0:
+        owner = {k: job[k] for k in ("user", "profile", "region", "queue")}
+        cache.set(_key(token, "held"), {**owner, "messages": messages}, seconds)
+
+
+def take_held(request: HttpRequest, current: Workspace, queue: str, token: str) -> list[Any]:
+    """The messages a browse of this user's holds under `token`, taken (a second move finds
+    none); [] when they were taken, released, or their lease is about to end."""
+    held = cache.get(_key(token, "held"))
+    if not _mine(request, current, queue, held):
+        return []
+    cache.delete(_key(token, "held"))
+    return held["messages"]
 
 
 def _browse_progress_text(walk: Any) -> str:
@@ -416,7 +462,7 @@ def _browse_summary(walk: Any, error: str, stopped: str) -> Summary:
             f"It cost {walk.receives:,} ReceiveMessage call{'s' if walk.receives != 1 else ''}: "
             "the receive count of every browsed message went up by one."
         )
-        released = walk.walked - walk.unreleased
+        released = walk.walked - walk.unreleased - len(walk.held)
         details.append(
             f"Released {released:,} message{'s' if released != 1 else ''}: visible again."
             + (
@@ -425,6 +471,13 @@ def _browse_summary(walk: Any, error: str, stopped: str) -> Summary:
                 if walk.unreleased
                 else ""
             )
+        )
+    if walk.held:
+        details.insert(
+            0,
+            f"Holding {len(walk.held):,} match{'es' if len(walk.held) != 1 else ''} under the "
+            f"lease for about {max(0, int(walk.held_until - time.time()) // 60)} minutes: move "
+            "or copy them below, or release them. If you do neither, they reappear then.",
         )
     if walk.ended == "receive-limit":
         details.insert(
@@ -454,6 +507,7 @@ def _browse_summary(walk: Any, error: str, stopped: str) -> Summary:
         matches=walk.matches,
         more_matches=max(0, walk.matched - len(walk.matches)),
         walk=walk,
+        held=len(walk.held),
     )
 
 

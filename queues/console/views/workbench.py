@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -17,13 +18,16 @@ from django_htmx.http import trigger_client_event
 from ... import audit
 from ...accounts.roles import BROWSE, OPERATE, require_permission
 from ...audit.models import AuditEvent
+from ...profiles.credentials import sqs_for
 from ...sqs import Queue, QueueNotFound, SqsError
 from ...sqs.message_operations import MAX_RECEIVE
 from ...sqs.queues import queue_name_from_arn
+from ...sqs.transfers import Transfer
 from .. import workspace
 from ..forms.messages import AttributeRow
 from ..forms.workbench import RedriveForm, ResendForm, TransferForm
 from ..workspace import Workspace
+from . import bulk
 
 REDRIVE = "console/redrive.html"
 WORKBENCH = "console/workbench.html"
@@ -223,23 +227,43 @@ def transfer(request: HttpRequest, profile: str, region: str, queue: str) -> Htt
         errors += [e for field in form.errors.values() for e in field]
     if errors:
         return _workbench_response(request, queue, "transfer-result", {"errors": errors}, 400)
+    try:
+        source_url = current.queue_url(queue)
+    except SqsError as error:
+        return _workbench_response(request, queue, "transfer-result", {"errors": [str(error)]}, 400)
+    return _transfer(
+        request,
+        current,
+        queue,
+        form,
+        len(ids),
+        lambda sqs, target, **options: sqs.transfer_selected(source_url, ids, target, **options),
+    )
+
+
+def _transfer(
+    request: HttpRequest,
+    current: Workspace,
+    queue: str,
+    form: TransferForm,
+    count: int,
+    run: Callable[..., Transfer],
+    **context: Any,
+) -> HttpResponse:
+    """Move or copy with `run(sqs, target, move=, group_id=)`, audited with what SQS handed out,
+    accepted and deleted, and answer with every message's outcome."""
     move = form.cleaned_data["transfer"] == "move"
     name = form.cleaned_data["target"]
     action = "move_messages" if move else "copy_messages"
     try:
-        source_url = current.queue_url(queue)
         try:
             target = current.queue(name)
         except QueueNotFound:
             raise QueueNotFound(
-                f"There is no queue {name!r} in {region}: nothing was sent or deleted."
+                f"There is no queue {name!r} in {current.region}: nothing was sent or deleted."
             ) from None
-        with audit.recorded_for(
-            request, action, queue=queue, target=name, selected=len(ids)
-        ) as event:
-            result = current.sqs.transfer_selected(
-                source_url, ids, target, move=move, group_id=form.cleaned_data["group_id"]
-            )
+        with audit.recorded_for(request, action, queue=queue, target=name, selected=count) as event:
+            result = run(current.sqs, target, move=move, group_id=form.cleaned_data["group_id"])
             # What SQS handed out, accepted and deleted, never what the form claimed.
             event.parameters.update(
                 message_ids=[o.message_id for o in result.sent],
@@ -259,8 +283,97 @@ def transfer(request: HttpRequest, profile: str, region: str, queue: str) -> Htt
                     else "not found again"
                 )
     except SqsError as error:
-        return _workbench_response(request, queue, "transfer-result", {"errors": [str(error)]}, 400)
-    return _workbench_response(request, queue, "transfer-result", {"result": result})
+        return _workbench_response(
+            request, queue, "transfer-result", {"errors": [str(error)], **context}, 400
+        )
+    return _workbench_response(request, queue, "transfer-result", {"result": result, **context})
+
+
+# A held move sends and deletes up to 1,000 messages (MAX_HELD) in one request: 200 batch calls,
+# 10 at a time. It gets this budget instead of AWS_REQUEST_BUDGET, under gunicorn's 60 s timeout.
+HELD_MOVE_BUDGET = 50
+
+NOT_HELD = (
+    "These messages are no longer held: they were moved, copied or released already, or their "
+    "lease is ending. Browse again."
+)
+
+
+def _take_held(
+    request: HttpRequest, current: Workspace, queue: str, token: str
+) -> tuple[str, list[Any]] | HttpResponse:
+    """The source queue's URL and the messages a browse holds under `token`, taken; or the
+    answer that says why not."""
+    box = {"result_box": f"held-{token}", "token": token}
+    try:
+        source_url = current.queue_url(queue)
+    except SqsError as error:
+        return _workbench_response(
+            request, queue, "transfer-result", {"errors": [str(error)], **box}, 400
+        )
+    messages = bulk.take_held(request, current, queue, token)
+    if not messages:
+        return _workbench_response(
+            request, queue, "transfer-result", {"errors": [NOT_HELD], **box}, 409
+        )
+    return source_url, messages
+
+
+@require_POST
+@require_permission(OPERATE)
+def held_transfer(
+    request: HttpRequest, profile: str, region: str, queue: str, token: str
+) -> HttpResponse:
+    """Move or copy the matches a browse holds under its lease: sent and deleted with the
+    receipt handles that lease gave them, with no second receive."""
+    current = workspace.enter(request, profile, region, operate="move_messages")
+    form = TransferForm(request.POST)
+    box = {"result_box": f"held-{token}", "token": token}
+    if not form.is_valid():
+        errors = [e for field in form.errors.values() for e in field]
+        return _workbench_response(
+            request, queue, "transfer-result", {"errors": errors, **box}, 400
+        )
+    taken = _take_held(request, current, queue, token)
+    if isinstance(taken, HttpResponse):
+        return taken
+    source_url, messages = taken
+    mover = sqs_for(current.profile, current.region, current.username, budget=HELD_MOVE_BUDGET)
+    return _transfer(
+        request,
+        current,
+        queue,
+        form,
+        len(messages),
+        lambda _, target, **options: mover.transfer_held(source_url, messages, target, **options),
+        **box,
+    )
+
+
+@require_POST
+@require_permission(OPERATE)
+def held_release(
+    request: HttpRequest, profile: str, region: str, queue: str, token: str
+) -> HttpResponse:
+    """Give up the matches a browse holds: visible to consumers again at once."""
+    current = workspace.enter(request, profile, region, operate="release_messages")
+    box = {"result_box": f"held-{token}", "token": token}
+    taken = _take_held(request, current, queue, token)
+    if isinstance(taken, HttpResponse):
+        return taken
+    source_url, messages = taken
+    ids = [m.message_id for m in messages]
+    with audit.recorded_for(
+        request, "release_messages", queue=queue, received=len(ids), message_ids=ids
+    ) as event:
+        unreleased = current.sqs.release(source_url, [m.receipt_handle for m in messages])
+        if unreleased:
+            event.outcome = AuditEvent.Outcome.PARTIAL
+            event.error = f"{unreleased} messages could not be released"
+    notice = f"Released {len(ids) - unreleased:,} of {len(ids):,} held messages: visible again."
+    if unreleased:
+        notice += f" {unreleased:,} could not be released and reappear when their lease ends."
+    return _workbench_response(request, queue, "transfer-result", {"notice": notice, **box})
 
 
 def _resend_form(request: HttpRequest, current: Workspace, source: Queue) -> ResendForm:
