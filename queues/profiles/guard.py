@@ -13,6 +13,9 @@ that hangs cannot take the dashboard's threads with it.
   to one endpoint at once; another waits briefly while those calls look healthy, and is refused
   at once when they look stuck, rather than queued behind a hung endpoint. A request counts once
   however many calls it fans out, so a page's own parallel calls never wait for each other.
+  A long poll takes no place: it waits on purpose, for as long as the operator chose (its own
+  budget covers the wait), so two operators' 20-second polls never look like a stuck endpoint
+  that the rest of the dashboard is refused for.
 
 `EndpointGuard` plugs into the SQS layer through its small Guard interface (queues/sqs/budget.py);
 one is made per SqsService, so per request.
@@ -122,7 +125,10 @@ class EndpointGuard:
 
     # The Guard interface.
 
-    def before_call(self) -> None:
+    def before_call(self, waits: float = 0.0) -> None:
+        if waits > 0:  # a long poll: the breaker's say only
+            self._check_breaker()
+            return
         with self._lock:
             if self._in_flight == 0 and not self._slot.acquire(id(self)):
                 raise errors.Busy(
@@ -136,8 +142,9 @@ class EndpointGuard:
             self._leave()
             raise
 
-    def after_call(self, error: BaseException | None) -> None:
-        self._leave()
+    def after_call(self, error: BaseException | None, waits: float = 0.0) -> None:
+        if waits <= 0:
+            self._leave()
         if isinstance(error, errors.EndpointUnreachable) and not isinstance(
             error, errors.CircuitOpen
         ):

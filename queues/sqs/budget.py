@@ -28,10 +28,11 @@ from . import errors
 
 
 class Guard(Protocol):
-    def before_call(self) -> None:
-        """Raise an SqsError to refuse the call without sending it."""
+    def before_call(self, waits: float = 0.0) -> None:
+        """Raise an SqsError to refuse the call without sending it. `waits`: the seconds a long
+        poll waits on purpose (0 for every other call)."""
 
-    def after_call(self, error: BaseException | None) -> None:
+    def after_call(self, error: BaseException | None, waits: float = 0.0) -> None:
         """Called once for every call `before_call` let through, with how it ended."""
 
 

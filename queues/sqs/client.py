@@ -49,11 +49,12 @@ class SqsClient:
         return self._client
 
     @contextmanager
-    def _translated(self, queue: str = "") -> Iterator[None]:
-        """Around every call: the guard's say, the budget, and failures in the layer's words."""
+    def _translated(self, queue: str = "", *, waits: float = 0.0) -> Iterator[None]:
+        """Around every call: the guard's say, the budget, and failures in the layer's words.
+        `waits`: the seconds a long poll waits on purpose."""
         guard = self._guard
         if guard is not None:
-            guard.before_call()
+            guard.before_call(waits)
         call = Call(self.endpoint, self._deadline)
         token = current_call.set(call)
         outcome: BaseException | None = None
@@ -66,7 +67,7 @@ class SqsClient:
         finally:
             current_call.reset(token)
             if guard is not None:
-                guard.after_call(outcome)
+                guard.after_call(outcome, waits)
 
     @contextmanager
     def _words(self, call: Call, queue: str) -> Iterator[None]:

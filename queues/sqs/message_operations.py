@@ -86,7 +86,7 @@ class MessageOperations(SqsClient):
         }
         if visibility is not None:
             params["VisibilityTimeout"] = visibility
-        with self._translated(_name(url)):
+        with self._translated(_name(url), waits=wait):
             response = self._client_for_wait(wait).receive_message(**params)
         return [Message.from_response(raw) for raw in response.get("Messages", [])]
 

@@ -82,3 +82,27 @@ def test_fewer_failures_than_the_threshold_leave_it_closed_and_an_answer_resets_
     after = guard.EndpointGuard("1:us-east-1:x", "http://10.0.0.1")
     after.before_call()
     after.after_call(None)
+
+
+def test_long_polls_leave_the_endpoints_places_to_the_rest_of_the_dashboard(
+    profile, standard_url, settings
+):
+    """Two operators long-polling an empty queue hold no place of the bulkhead: a third request
+    for the same endpoint is answered at once, not refused as if the endpoint hung."""
+    from queues.profiles.credentials import sqs_for
+
+    settings.AWS_ENDPOINT_MAX_WAITING = 2
+    guard.forget_slots()
+    polls = [
+        threading.Thread(target=lambda: sqs_for(profile, "us-east-1").peek(standard_url, wait=3))
+        for _ in range(2)
+    ]
+    for poll in polls:
+        poll.start()
+    time.sleep(1.5)  # both polls are waiting, past the bulkhead's idea of a stuck call
+    assert all(poll.is_alive() for poll in polls)
+    names = sqs_for(profile, "us-east-1").list_queues().names
+    assert "orders" in names
+    for poll in polls:
+        poll.join()
+    guard.forget_slots()
