@@ -8,6 +8,7 @@ move tasks and answers these calls with a bare HTTP 500: that is said in words
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -103,10 +104,20 @@ class MoveTask:
         return self.moved / (now - self.started_at)
 
 
+# Endpoints found without move tasks, and when (time.monotonic()): for a while they are told so
+# without asking again, since each ask of moto costs a bare HTTP 500 that botocore retries with
+# back-off, seconds of a thread for every refresh of a redrive panel.
+_UNSUPPORTED: dict[str, float] = {}
+UNSUPPORTED_REMEMBERED_SECONDS = 600.0
+
+
 class MoveTaskOperations(SqsClient):
     @contextmanager
     def _move_task_call(self, operation: str, queue: str = "") -> Iterator[None]:
         """A move task call; an endpoint that has no such operation says so in words."""
+        found = _UNSUPPORTED.get(self.endpoint)
+        if found is not None and time.monotonic() - found < UNSUPPORTED_REMEMBERED_SECONDS:
+            raise self._unsupported(operation, "HTTP 500")
         try:
             with self._translated(queue):
                 yield
@@ -115,19 +126,17 @@ class MoveTaskOperations(SqsClient):
             # HTTP 500 without one is an endpoint that does not know the operation (moto).
             if error.code and not error.code.isdigit():
                 raise
-            raise errors.Unsupported(
-                NOT_SUPPORTED.format(
-                    endpoint=self.endpoint, operation=operation, status="HTTP 500"
-                ),
-                code="UnsupportedOperation",
-            ) from None
+            _UNSUPPORTED[self.endpoint] = time.monotonic()
+            raise self._unsupported(operation, "HTTP 500") from None
         except errors.Unsupported:
-            raise errors.Unsupported(
-                NOT_SUPPORTED.format(
-                    endpoint=self.endpoint, operation=operation, status="UnsupportedOperation"
-                ),
-                code="UnsupportedOperation",
-            ) from None
+            _UNSUPPORTED[self.endpoint] = time.monotonic()
+            raise self._unsupported(operation, "UnsupportedOperation") from None
+
+    def _unsupported(self, operation: str, status: str) -> errors.Unsupported:
+        return errors.Unsupported(
+            NOT_SUPPORTED.format(endpoint=self.endpoint, operation=operation, status=status),
+            code="UnsupportedOperation",
+        )
 
     def start_message_move_task(
         self, source_arn: str, destination_arn: str = "", max_per_second: int | None = None
