@@ -325,6 +325,8 @@ def test_working_pages_keep_aa_contrast_in_both_schemes(
     page.locator(".message-table tbody").first.get_by_label("Select message", exact=False).check()
     page.get_by_text("Move, copy or edit selected").click()
     page.get_by_label("Destination queue").fill("orders")
+    # As an operator would: pick the queue once the suggestions have come.
+    expect(page.locator("#transfer-targets option[value='orders']")).to_have_count(1)
     page.get_by_role("button", name="Copy selected").click()
     expect(page.locator("#transfer-outcome")).to_contain_text("Copied 1 of 1 message")
     page.wait_for_load_state("networkidle")
