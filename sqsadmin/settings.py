@@ -300,7 +300,7 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses locked-out sign-ins before any password is checked.
     "queues.accounts.lockout.LockoutBackend",
     *(["queues.accounts.oidc.RoleMappingBackend"] if SSO_ENABLED else []),
-    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_LOGIN else []),
+    *(["queues.accounts.backends.ModelBackend"] if LOCAL_LOGIN else []),
 ]
 
 # Scripts and styles come from our own origin only; htmx gets the per-request nonce.

@@ -7,7 +7,7 @@ and region, see credentials.client_for) reads those.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from ..accounts.roles import BROWSE, MANAGE_PROFILES
@@ -17,6 +17,9 @@ from ..profiles.models import AwsProfile
 SECRETS = tuple(f.name for f in AwsProfile._meta.fields if isinstance(f, EncryptedTextField))
 
 _ATTRIBUTE = "_sqsadmin_profiles"
+# Set on each profile request_profiles reads for a user who does not see every profile: whether
+# one of their groups may operate it (read in the same query, see workspace.may_operate).
+OPERABLE = "user_may_operate"
 
 
 def sees_every_profile(user) -> bool:
@@ -38,10 +41,17 @@ def visible_profiles(user) -> QuerySet[AwsProfile]:
 
 def request_profiles(request: HttpRequest) -> list[AwsProfile]:
     """The profiles the request's user may view, in the model's order, read at most once per
-    request."""
+    request (with whether the user may operate each, for those who may not operate all)."""
     profiles = getattr(request, _ATTRIBUTE, None)
     if profiles is None:
-        profiles = list(visible_profiles(request.user).defer(*SECRETS))
+        user = request.user
+        query = visible_profiles(user).defer(*SECRETS)
+        if user.is_authenticated and not sees_every_profile(user):
+            operators = AwsProfile.operator_groups.through.objects.filter(
+                awsprofile=OuterRef("pk"), group__user=user
+            )
+            query = query.annotate(**{OPERABLE: Exists(operators)})
+        profiles = list(query)
         setattr(request, _ATTRIBUTE, profiles)
     return profiles
 
