@@ -36,27 +36,30 @@ CSV_COLUMNS = [
 
 
 # Rendered rows kept per process, newest use last: events never change once written, and a page
-# of 50 rows through the template language cost more than everything else the page does.
+# of 50 rows through the template language cost more than everything else the page does. Keyed
+# by ID and time, which a restored or rolled-back database's reused ID does not match.
 ROWS_KEPT = 2000
 _rows: OrderedDict[tuple, SafeString] = OrderedDict()
 _rows_lock = threading.Lock()
 
 
-def _row(event: AuditEvent) -> SafeString:
-    # With its time: a key that a restored or rolled-back database's reused ID cannot match.
-    key = (event.pk, event.created_at)
+def _rendered_rows(keys: list[tuple]) -> list[SafeString]:
+    """The rows of the events with these (ID, time) keys: kept ones, and the others read in one
+    query and rendered."""
     with _rows_lock:
-        html = _rows.get(key)
-        if html is not None:
+        rows = {key: _rows[key] for key in keys if key in _rows}
+        for key in rows:
             _rows.move_to_end(key)
-            return html
-    event.details = describe(event.parameters)
-    html = get_template("audit/audit_log.html#audit-row").render({"event": event})
-    with _rows_lock:
-        _rows[key] = html
-        while len(_rows) > ROWS_KEPT:
-            _rows.popitem(last=False)
-    return html
+    if missing := [pk for pk, created_at in keys if (pk, created_at) not in rows]:
+        template = get_template("audit/audit_log.html#audit-row")
+        for event in AuditEvent.objects.filter(pk__in=missing):
+            event.details = describe(event.parameters)
+            rows[(event.pk, event.created_at)] = template.render({"event": event})
+        with _rows_lock:
+            _rows.update(rows)
+            while len(_rows) > ROWS_KEPT:
+                _rows.popitem(last=False)
+    return [rows[key] for key in keys]
 
 
 class _Echo:
@@ -108,10 +111,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="sqsadmin-audit.csv"'
         return response
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    for event in page.object_list:
-        event.row = _row(event)
+    # The page's keys only: most rows were rendered before (see _rendered_rows).
+    keys = events.values_list("pk", "created_at")
+    page = Paginator(keys, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _rendered_rows(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "sees_all": sees_all, "query": query.urlencode()}
