@@ -186,6 +186,8 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = _int("SESSION_COOKIE_AGE", 8 * 3600)
+# Django's database sessions, read with a plain query (queues/accounts/sessions.py).
+SESSION_ENGINE = "queues.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
