@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from typing import Any
 
@@ -83,22 +83,29 @@ def in_parallel[T, R](fn: Callable[[T], R], items: Sequence[T], concurrency: int
     if getattr(_local, "pooled", False):
         with ThreadPoolExecutor(max_workers=workers) as own:
             return list(own.map(fn, items))
-    futures: list[Future[R]] = []
-    waiting = iter(items)
+    # `workers` lanes, each taking the next item until none is left: no thread waits for a
+    # place, and the calling thread is not woken between items.
+    results: list[Any] = [None] * len(items)
+    failures: dict[int, BaseException] = {}
+    indexes = iter(range(len(items)))
+    taking = threading.Lock()
 
-    def submit_next() -> Future[R] | None:
-        for item in waiting:
-            futures.append(_pool.submit(_task, fn, item))
-            return futures[-1]
-        return None
+    def lane(_: None) -> None:
+        while True:
+            with taking:
+                index = next(indexes, None)
+            if index is None:
+                return
+            try:
+                results[index] = fn(items[index])
+            except BaseException as error:
+                failures[index] = error
 
-    running_now = {submit_next() for _ in range(workers)} - {None}
-    while running_now:
-        done, running_now = wait(running_now, return_when=FIRST_COMPLETED)
-        for _ in done:
-            if (future := submit_next()) is not None:
-                running_now.add(future)
-    return [future.result() for future in futures]
+    for running_lane in [_pool.submit(_task, lane, None) for _ in range(workers)]:
+        running_lane.result()
+    if failures:
+        raise failures[min(failures)]
+    return results
 
 
 @contextmanager
