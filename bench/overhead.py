@@ -14,6 +14,11 @@ Their difference is the CPU the dashboard adds per page, whatever else the machi
 
 The "calls" column lists each page's SQS calls in the order they wait on each other: `→` is a
 sequential step, `‖` calls made at the same time.
+
+PROFILE=<page>[,<page>…] or PROFILE=all measures nothing: gunicorn serves bench/_profiled.py
+(the same application under pyinstrument), every page is warmed, each named page is requested
+PROFILE_REQUESTS (200) times, and the report is printed and written to
+test-artifacts/profile-<page>.html.
 """
 
 from __future__ import annotations
