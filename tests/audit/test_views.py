@@ -59,6 +59,16 @@ def test_rows_shown_again_are_the_same_and_new_events_join_them_on_top(client, a
     assert before.strip() and before.strip() in rows
 
 
+def test_the_action_filter_offers_an_action_recorded_since_the_last_view(
+    client, admin_user, events
+):
+    client.force_login(admin_user)
+    assert 'value="redrive_messages"' not in client.get(reverse("audit:log")).content.decode()
+    event(admin_user, "redrive_messages", "orders-dlq")
+    html = client.get(reverse("audit:log")).content.decode()
+    assert '<option value="redrive_messages">redrive_messages</option>' in html
+
+
 def test_an_operator_sees_only_their_own_events(client, operator_user, events):
     client.force_login(operator_user)
     html = client.get(reverse("audit:log")).content.decode()
