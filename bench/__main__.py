@@ -27,7 +27,9 @@ def main(selected: list[str]) -> int:
     names = [
         m.name
         for m in pkgutil.iter_modules(bench.__path__)
-        if m.name not in {"harness", "__main__"} and (not selected or m.name in selected)
+        if m.name != "harness"
+        and not m.name.startswith("_")
+        and (not selected or m.name in selected)
     ]
     if not names:
         print("No benchmark matched.", file=sys.stderr)

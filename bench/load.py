@@ -1,7 +1,8 @@
 """Load: the queue list and queue detail pages under production serving, next to the floor.
 
 gunicorn serves the dashboard as `make serve` does (2 workers, 4 threads each, DEBUG off); SQS is
-moto's server in a process of its own; wrk holds 32 connections for LOAD_SECONDS (20 s) on each
+moto's server in a process of its own, or LocalStack's (SQS=localstack), where the floor is not
+the bottleneck; wrk holds 32 connections for LOAD_SECONDS (20 s) on each
 page. The floor makes the same SQS calls directly, from 2 processes at the same total
 concurrency, for the same time. RSS is each gunicorn worker's peak resident memory.
 """
@@ -24,9 +25,10 @@ from pathlib import Path
 import boto3
 import requests
 
-from bench.harness import REGION, Bench, free_port, server_process
+from bench.harness import REGION, SQS, Bench, free_port, server_process
 
-TITLE = "Load: gunicorn 2 workers x 4 threads, wrk 32 connections, moto in its own process"
+SERVER = "LocalStack" if SQS == "localstack" else "moto"
+TITLE = f"Load: gunicorn 2 workers x 4 threads, wrk 32 connections, {SERVER} in its own process"
 SECONDS = int(os.environ.get("LOAD_SECONDS", "20"))
 CONNECTIONS = 32
 WORKERS, THREADS = 2, 4

@@ -14,6 +14,11 @@ Their difference is the CPU the dashboard adds per page, whatever else the machi
 
 The "calls" column lists each page's SQS calls in the order they wait on each other: `→` is a
 sequential step, `‖` calls made at the same time.
+
+PROFILE=<page>[,<page>…] or PROFILE=all measures nothing: gunicorn serves bench/_profiled.py
+(the same application under pyinstrument), every page is warmed, each named page is requested
+PROFILE_REQUESTS (200) times, and the report is printed and written to
+test-artifacts/profile-<page>.html.
 """
 
 from __future__ import annotations
@@ -59,6 +64,8 @@ class OverheadRow:
 
 
 def print_table(title: str, rows: list[OverheadRow]) -> None:
+    if not rows:  # PROFILE=<page> printed its report instead
+        return
     print(f"\n{title}")
     print(f"{REQUESTS} requests each, interleaved; medians; IQR: the dashboard's spread")
     print(
@@ -84,10 +91,10 @@ class Page:
     floor: Callable[[], object]
 
 
-def _gunicorn(base: str) -> list[str]:
+def _gunicorn(base: str, app: str = "sqsadmin.wsgi") -> list[str]:
     return [
         str(Path(sys.executable).with_name("gunicorn")),
-        "sqsadmin.wsgi",
+        app,
         "--bind",
         base.removeprefix("http://"),
         "--workers",
@@ -304,20 +311,72 @@ def _cpu_ns(pid: int) -> int:
     return total
 
 
+def _served(app: str = "sqsadmin.wsgi", **env: str):
+    """gunicorn serving `app` as production does: its base URL and the context that runs it."""
+    base = f"http://127.0.0.1:{free_port()}"
+    env = {
+        **os.environ,
+        "LOG_LEVEL": "WARNING",
+        "SECURE_HTTPS": "false",
+        "DEBUG": "false",
+        **env,
+    }
+    return base, server_process(_gunicorn(base, app), f"{base}/healthz", env=env)
+
+
+def _signed_in(bench: Bench) -> requests.Session:
+    http = requests.Session()
+    for name in ("sessionid", "csrftoken"):
+        http.cookies.set(name, bench.http.cookies[name])
+    return http
+
+
+def _warm(pages: list[Page]) -> None:
+    for page in pages:  # clients, templates, queue URLs, connections
+        for _ in range(3):
+            page.dashboard()
+            page.floor()
+
+
+def _profile(bench: Bench, urls: dict[str, str], wanted: str) -> list[OverheadRow]:
+    """PROFILE=<page>[,<page>...] (or all): pyinstrument over PROFILE_REQUESTS requests of each
+    page, after warming every page; prints each report and writes it as HTML under
+    test-artifacts/."""
+    out = Path("test-artifacts")
+    out.mkdir(exist_ok=True)
+    html = out / "profile.html"
+    base, server = _served("bench._profiled:application", BENCH_PROFILE_HTML=str(html))
+    count = int(os.environ.get("PROFILE_REQUESTS", "200"))
+    with server:
+        http = _signed_in(bench)
+        pages = {page.label.replace(" ", "-"): page for page in _pages(bench, http, base, urls)}
+        keys = [key.strip().replace("_", "-").lower() for key in wanted.split(",")]
+        keys = list(pages) if keys == ["all"] else keys
+        if unknown := [key for key in keys if key not in pages]:
+            raise SystemExit(f"PROFILE: no page {unknown} (one of: {', '.join(pages)}, all)")
+        _warm(list(pages.values()))
+        for key in keys:
+            http.get(f"{base}/__profile__/reset", timeout=30).raise_for_status()
+            for _ in range(count):
+                pages[key].dashboard()
+            report = http.get(f"{base}/__profile__", timeout=120).text
+            html.rename(out / f"profile-{key}.html")
+            print(f"\npyinstrument: {count} requests of {key}, every sample added up")
+            print(report)
+            print(f"HTML report: {out / f'profile-{key}.html'}")
+    return []
+
+
 def run(bench: Bench) -> list[OverheadRow]:
     urls = _seed(bench)
-    base = f"http://127.0.0.1:{free_port()}"
-    env = {**os.environ, "LOG_LEVEL": "WARNING", "SECURE_HTTPS": "false", "DEBUG": "false"}
-    with server_process(_gunicorn(base), f"{base}/healthz", env=env) as master:
+    if os.environ.get("PROFILE"):
+        return _profile(bench, urls, os.environ["PROFILE"])
+    base, server = _served()
+    with server as master:
         worker = _worker_pid(master)
-        http = requests.Session()
-        for name in ("sessionid", "csrftoken"):
-            http.cookies.set(name, bench.http.cookies[name])
+        http = _signed_in(bench)
         pages = _pages(bench, http, base, urls)
-        for page in pages:  # warm: clients, templates, queue URLs, connections
-            for _ in range(3):
-                page.dashboard()
-                page.floor()
+        _warm(pages)
         times: dict[str, tuple[list[float], list[float]]] = {p.label: ([], []) for p in pages}
         cpu = {p.label: [0, 0.0] for p in pages}  # worker ns, floor process seconds
         for _ in range(REQUESTS):

@@ -153,7 +153,6 @@ TEMPLATES = [
             "libraries": {
                 "units": "queues.console.templatetags.units",
                 "charts": "queues.console.templatetags.charts",
-                "fields": "queues.console.templatetags.fields",
             },
         },
     },
@@ -189,6 +188,8 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = _int("SESSION_COOKIE_AGE", 8 * 3600)
+# Django's database sessions, read with a plain query (queues/accounts/sessions.py).
+SESSION_ENGINE = "queues.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
@@ -210,7 +211,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "sqsadmin.storage.StaticFilesStorage"
     },
 }
 
@@ -303,7 +304,7 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses locked-out sign-ins before any password is checked.
     "queues.accounts.lockout.LockoutBackend",
     *(["queues.accounts.oidc.RoleMappingBackend"] if SSO_ENABLED else []),
-    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_LOGIN else []),
+    *(["queues.accounts.backends.ModelBackend"] if LOCAL_LOGIN else []),
 ]
 
 # Scripts and styles come from our own origin only; htmx gets the per-request nonce.

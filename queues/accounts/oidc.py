@@ -25,6 +25,7 @@ from mozilla_django_oidc import views as oidc_views
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 
+from .backends import OneQueryPermissions
 from .roles import ADMINS, OPERATORS, VIEWERS, sync_role_groups
 
 logger = logging.getLogger("sqsadmin.auth")
@@ -77,7 +78,7 @@ def _claimed_groups(claims: dict) -> list[str]:
     return [str(group) for group in value]
 
 
-class RoleMappingBackend(OIDCAuthenticationBackend):
+class RoleMappingBackend(OneQueryPermissions, OIDCAuthenticationBackend):
     get_settings = staticmethod(oidc_setting)
 
     def __init__(self, *args, **kwargs):

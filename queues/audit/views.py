@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import csv
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from ..accounts.roles import BROWSE, require_permission
@@ -29,6 +33,55 @@ CSV_COLUMNS = [
     "client address",
     "user agent",
 ]
+
+
+# Rendered rows kept per process, newest use last: events never change once written, and a page
+# of 50 rows through the template language cost more than everything else the page does. Keyed
+# by ID and time, which a restored or rolled-back database's reused ID does not match.
+ROWS_KEPT = 2000
+_rows: OrderedDict[tuple, SafeString] = OrderedDict()
+_rows_lock = threading.Lock()
+
+
+def _rendered_rows(keys: list[tuple]) -> list[SafeString]:
+    """The rows of the events with these (ID, time) keys: kept ones, and the others read in one
+    query and rendered."""
+    with _rows_lock:
+        rows = {key: _rows[key] for key in keys if key in _rows}
+        for key in rows:
+            _rows.move_to_end(key)
+    if missing := [pk for pk, created_at in keys if (pk, created_at) not in rows]:
+        template = get_template("audit/audit_log.html#audit-row")
+        for event in AuditEvent.objects.filter(pk__in=missing):
+            event.details = describe(event.parameters)
+            rows[(event.pk, event.created_at)] = template.render({"event": event})
+        with _rows_lock:
+            _rows.update(rows)
+            while len(_rows) > ROWS_KEPT:
+                _rows.popitem(last=False)
+    return [rows[key] for key in keys]
+
+
+# The filter fields of the unfiltered page, by the choices they offer: the same on most views, and
+# seven fields took a third of the page's rendering.
+_blank_filters: dict[tuple, SafeString] = {}
+
+
+def _filter_fields(form: AuditFilterForm, sees_all: bool) -> SafeString:
+    names = [*(["user"] if sees_all else []), "action", "profile", "queue", "outcome"]
+    names += ["since", "until"]
+    key = None
+    if not form.is_bound:
+        choices = (form.fields["action"].choices, form.fields["profile"].choices)
+        key = (sees_all, *(tuple(options) for options in choices))
+        if (html := _blank_filters.get(key)) is not None:
+            return html
+    html = mark_safe("\n".join(form[name].as_field_group() for name in names))
+    if key is not None:
+        if len(_blank_filters) > 100:
+            _blank_filters.clear()
+        _blank_filters[key] = html
+    return html
 
 
 class _Echo:
@@ -80,12 +133,18 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="sqsadmin-audit.csv"'
         return response
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    for event in page.object_list:
-        event.details = describe(event.parameters)
+    # The page's keys only: most rows were rendered before (see _rendered_rows).
+    keys = events.values_list("pk", "created_at")
+    page = Paginator(keys, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = _rendered_rows(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "sees_all": sees_all, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "filter_fields": _filter_fields(form, sees_all),
+        "page": page,
+        "sees_all": sees_all,
+        "query": query.urlencode(),
+    }
     template = "audit/audit_log.html#audit-table" if request.htmx else "audit/audit_log.html"
     return render(request, template, context)

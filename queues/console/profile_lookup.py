@@ -7,7 +7,7 @@ and region, see credentials.client_for) reads those.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from ..accounts.roles import BROWSE, MANAGE_PROFILES
@@ -17,6 +17,9 @@ from ..profiles.models import AwsProfile
 SECRETS = tuple(f.name for f in AwsProfile._meta.fields if isinstance(f, EncryptedTextField))
 
 _ATTRIBUTE = "_sqsadmin_profiles"
+# Set on each profile request_profiles reads for a user who does not see every profile: whether
+# one of their groups may operate it (read in the same query, see workspace.may_operate).
+OPERABLE = "user_may_operate"
 
 
 def sees_every_profile(user) -> bool:
@@ -36,12 +39,44 @@ def visible_profiles(user) -> QuerySet[AwsProfile]:
     return profiles.filter(pk__in=AwsProfile.objects.filter(granted).values("pk"))
 
 
+def _with_operate_rights(user) -> QuerySet[AwsProfile]:
+    """visible_profiles without the secrets and, for a user who may not operate every profile,
+    with whether one of their groups may operate each."""
+    query = visible_profiles(user).defer(*SECRETS)
+    if user.is_authenticated and user.has_perm(BROWSE) and not sees_every_profile(user):
+        operators = AwsProfile.operator_groups.through.objects.filter(
+            awsprofile=OuterRef("pk"), group__user=user
+        )
+        query = query.annotate(**{OPERABLE: Exists(operators)})
+    return query
+
+
+# The SQL of that query for each kind of user (and database), built by the ORM once per process:
+# building it cost more than running it, on every page. Its only parameter is the user's ID.
+_SQL: dict[tuple[str, str], tuple[str, int]] = {}
+
+
+def _read_profiles(user) -> list[AwsProfile]:
+    if not user.is_authenticated or not user.has_perm(BROWSE):
+        return []
+    query = AwsProfile.objects.all()
+    key = (query.db, "every" if sees_every_profile(user) else "granted")
+    if key not in _SQL:
+        built = _with_operate_rights(user)
+        sql, params = built.query.sql_with_params()
+        if any(param != user.pk for param in params):
+            return list(built)  # not a shape this cache knows: the ORM's way
+        _SQL[key] = (sql, len(params))
+    sql, count = _SQL[key]
+    return list(query.raw(sql, [user.pk] * count))
+
+
 def request_profiles(request: HttpRequest) -> list[AwsProfile]:
     """The profiles the request's user may view, in the model's order, read at most once per
-    request."""
+    request (with whether the user may operate each, for those who may not operate all)."""
     profiles = getattr(request, _ATTRIBUTE, None)
     if profiles is None:
-        profiles = list(visible_profiles(request.user).defer(*SECRETS))
+        profiles = _read_profiles(request.user)
         setattr(request, _ATTRIBUTE, profiles)
     return profiles
 

@@ -35,7 +35,7 @@ from ..profiles.models import AwsProfile
 from ..sqs import AccessDenied, Queue, QueueNotFound, SqsError, SqsService
 from ..sqs.queues import queue_name_problem
 from ..sqs.regions import is_region_name
-from .profile_lookup import profile_or_404, request_profiles, sees_every_profile
+from .profile_lookup import OPERABLE, profile_or_404, request_profiles, sees_every_profile
 
 SESSION_KEY = "sqsadmin.workspace"
 
@@ -50,7 +50,13 @@ def may_operate(user, profile: AwsProfile) -> bool:
     """Whether `user` may change queues and receive or send messages with `profile`."""
     if not user.is_authenticated or not user.has_perm(OPERATE):
         return False
-    return sees_every_profile(user) or profile.operator_groups.filter(user=user).exists()
+    if sees_every_profile(user):
+        return True
+    # Read with the request's profiles (profile_lookup.request_profiles): no query of its own.
+    operable = getattr(profile, OPERABLE, None)
+    if operable is not None:
+        return bool(operable)  # a raw query's 0 or 1 on SQLite
+    return profile.operator_groups.filter(user=user).exists()
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,7 @@ def sso(settings, oidc_provider) -> str:
     settings.AUTHENTICATION_BACKENDS = [
         "queues.accounts.lockout.LockoutBackend",
         "queues.accounts.oidc.RoleMappingBackend",
-        "django.contrib.auth.backends.ModelBackend",
+        "queues.accounts.backends.ModelBackend",
     ]
     oidc.discover.cache_clear()
     yield oidc_provider

@@ -46,6 +46,29 @@ def test_an_admin_sees_every_event(client, admin_user, events):
     assert "oscar-operator" in html and "create_profile" in html
 
 
+def test_rows_shown_again_are_the_same_and_new_events_join_them_on_top(client, admin_user, events):
+    client.force_login(admin_user)
+    first = client.get(reverse("audit:log")).content.decode()
+    event(admin_user, "send_message", "payments", error="", client_address="10.0.0.7")
+    again = client.get(reverse("audit:log")).content.decode()
+    rows = again[again.index("<tbody>") : again.index("</tbody>")]
+    assert rows.index("payments") < rows.index("create_profile") < rows.index("purge_queue")
+    assert "10.0.0.7" in rows
+    # The rows the first view showed are there again, character for character.
+    before = first[first.index("<tbody>") + len("<tbody>") : first.index("</tbody>")]
+    assert before.strip() and before.strip() in rows
+
+
+def test_the_action_filter_offers_an_action_recorded_since_the_last_view(
+    client, admin_user, events
+):
+    client.force_login(admin_user)
+    assert 'value="redrive_messages"' not in client.get(reverse("audit:log")).content.decode()
+    event(admin_user, "redrive_messages", "orders-dlq")
+    html = client.get(reverse("audit:log")).content.decode()
+    assert '<option value="redrive_messages">redrive_messages</option>' in html
+
+
 def test_an_operator_sees_only_their_own_events(client, operator_user, events):
     client.force_login(operator_user)
     html = client.get(reverse("audit:log")).content.decode()

@@ -228,3 +228,11 @@ def test_switching_to_a_malformed_region_explains(client, viewer_user, profile):
         reverse("console:switch"), {"profile": profile.slug, "region": "eu west"}, follow=True
     )
     assert "is not an AWS region name" in response.content.decode()
+
+
+def test_the_region_switcher_suggests_every_sqs_region(client, viewer_user, profile):
+    client.force_login(viewer_user)
+    html = client.get(page_url("queue-list", profile)).content.decode()
+    datalist = html[html.index('<datalist id="region-names">') : html.index("</datalist>")]
+    for region in ("us-east-1", "eu-west-1", "ap-southeast-2"):
+        assert f'<option value="{region}">' in datalist
