@@ -59,6 +59,21 @@ def dead_letter_options(request: HttpRequest, profile: str, region: str) -> Http
     return render(request, f"{FORM_TEMPLATE}#dead-letter-queues", {"suggestions": names})
 
 
+def _form_context(form: QueueForm, **extra) -> dict:
+    """What the create and edit pages show: the form, its dead-letter suggestions, no error yet."""
+    return {"form": form, "error": None, "suggestions": form.dead_letter_suggestions, **extra}
+
+
+def _unsaved_form(request: HttpRequest, context: dict) -> HttpResponse | None:
+    """The form as first shown (GET), or sent back with its mistakes (400); None when a POST is
+    valid and the action may go ahead."""
+    if request.method == "GET":
+        return render(request, FORM_TEMPLATE, context)
+    if not context["form"].is_valid():
+        return render(request, FORM_TEMPLATE, context, status=400)
+    return None
+
+
 def _form_failed(request: HttpRequest, context: dict, error: SqsError) -> HttpResponse:
     """An action's SQS failure, shown on its form: beside the field it concerns, else above."""
     form = context["form"]
@@ -100,16 +115,9 @@ def queue_name_check(request: HttpRequest, profile: str, region: str) -> HttpRes
 def queue_create(request: HttpRequest, profile: str, region: str) -> HttpResponse:
     current = workspace.enter(request, profile, region, operate="create_queue")
     form = QueueForm(request.POST or None, queue_names=_dead_letter_choices(current))
-    context = {
-        "form": form,
-        "creating": True,
-        "error": None,
-        "suggestions": form.dead_letter_suggestions,
-    }
-    if request.method == "GET" or not form.is_valid():
-        return render(
-            request, FORM_TEMPLATE, context, status=200 if request.method == "GET" else 400
-        )
+    context = _form_context(form, creating=True)
+    if (unsaved := _unsaved_form(request, context)) is not None:
+        return unsaved
     name, tags = form.cleaned_data["name"], form.tags()
     try:
         arn = current.sqs.dead_letter_queue_arn(form.cleaned_data["dead_letter_queue"])
@@ -183,17 +191,9 @@ def queue_edit(request: HttpRequest, profile: str, region: str, queue: str) -> H
     found, names = workspace.queue_or_404(current, queue, for_edit=True)
     same_type = [n for n in names or () if n.endswith(".fifo") == found.is_fifo]
     form = QueueForm(request.POST or None, queue=found, queue_names=same_type)
-    context = {
-        "form": form,
-        "creating": False,
-        "queue": found,
-        "error": None,
-        "suggestions": form.dead_letter_suggestions,
-    }
-    if request.method == "GET" or not form.is_valid():
-        return render(
-            request, FORM_TEMPLATE, context, status=200 if request.method == "GET" else 400
-        )
+    context = _form_context(form, creating=False, queue=found)
+    if (unsaved := _unsaved_form(request, context)) is not None:
+        return unsaved
     try:
         arn = current.sqs.dead_letter_queue_arn(form.cleaned_data["dead_letter_queue"])
         changed = form.attributes(arn).changes_from(found.settings)
