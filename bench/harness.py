@@ -176,6 +176,45 @@ class Bench:
         self._tmp.cleanup()
 
 
+def raw_receive(sqs, url: str, count: int, lease: int) -> list[dict]:
+    """What a browse or poll receives, in plain boto3: receives of up to 10 one after another
+    under a `lease`, until `count` distinct messages or an empty answer."""
+    seen: dict[str, dict] = {}
+    while len(seen) < count:
+        batch = sqs.receive_message(
+            QueueUrl=url,
+            MaxNumberOfMessages=min(10, count - len(seen)),
+            WaitTimeSeconds=0,
+            VisibilityTimeout=lease,
+            MessageSystemAttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not batch:
+            break
+        seen.update((m["MessageId"], m) for m in batch)
+    return list(seen.values())
+
+
+def raw_release(sqs, url: str, messages: list[dict]) -> None:
+    """Received messages made visible again, in plain boto3: ChangeMessageVisibilityBatch calls
+    of 10, ten at once."""
+    handles = [m["ReceiptHandle"] for m in messages]
+    for group in range(0, len(handles), 100):
+        chunks = [handles[i : i + 10] for i in range(group, min(group + 100, len(handles)), 10)]
+
+        def release(chunk: list[str]) -> None:
+            sqs.change_message_visibility_batch(
+                QueueUrl=url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": h, "VisibilityTimeout": 0}
+                    for i, h in enumerate(chunk)
+                ],
+            )
+
+        with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+            list(pool.map(release, chunks))
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from bench.harness import Bench, Row, best_of
+from bench.harness import Bench, Row, best_of, raw_receive, raw_release
 
 TITLE = "Messages: batch send and poll"
 QUEUES = [f"bench-send-{i}" for i in range(4)]
@@ -91,33 +91,8 @@ def run(bench: Bench) -> list[Row]:
         assert f"{POLL_COUNT} messages received and released" in response.text
 
     def raw_poll() -> None:
-        seen: dict[str, str] = {}
-        while len(seen) < POLL_COUNT:
-            batch = sqs.receive_message(
-                QueueUrl=poll_url,
-                MaxNumberOfMessages=min(10, POLL_COUNT - len(seen)),
-                WaitTimeSeconds=0,
-                VisibilityTimeout=30,
-                MessageSystemAttributeNames=["All"],
-                MessageAttributeNames=["All"],
-            ).get("Messages", [])
-            if not batch:
-                break
-            seen.update((m["MessageId"], m["ReceiptHandle"]) for m in batch)
-        handles = list(seen.values())
-        chunks = [handles[i : i + 10] for i in range(0, len(handles), 10)]
-
-        def release(chunk: list[str]) -> None:
-            sqs.change_message_visibility_batch(
-                QueueUrl=poll_url,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": h, "VisibilityTimeout": 0}
-                    for i, h in enumerate(chunk)
-                ],
-            )
-
-        with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
-            list(pool.map(release, chunks))
+        seen = raw_receive(sqs, poll_url, POLL_COUNT, lease=30)
+        raw_release(sqs, poll_url, seen)
         assert len(seen) == POLL_COUNT
 
     poll_dashboard = poll_raw = float("inf")
