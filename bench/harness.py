@@ -129,22 +129,7 @@ class Bench:
         threading.Thread(target=self._web.serve_forever, daemon=True).start()
 
     def signed_in_session(self) -> requests.Session:
-        session = requests.Session()
-        session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=64))
-        login = f"{self.base_url}/accounts/login/"
-        session.get(login, timeout=30).raise_for_status()
-        response = session.post(
-            login,
-            data={
-                "username": USERNAME,
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": session.cookies["csrftoken"],
-            },
-            headers={"Referer": login},
-            timeout=30,
-        )
-        response.raise_for_status()
-        return session
+        return signed_in_session(self.base_url, USERNAME, PASSWORD)
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -215,6 +200,67 @@ def raw_release(sqs, url: str, messages: list[dict]) -> None:
             list(pool.map(release, chunks))
 
 
+def signed_in_session(
+    base_url: str, username: str, password: str, pool_maxsize: int = 64
+) -> requests.Session:
+    """A `requests` session signed in to the dashboard at `base_url` as a browser would be."""
+    session = requests.Session()
+    session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=pool_maxsize))
+    login = f"{base_url}/accounts/login/"
+    session.get(login, timeout=30).raise_for_status()
+    session.post(
+        login,
+        data={
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+        headers={"Referer": login},
+        timeout=30,
+    ).raise_for_status()
+    return session
+
+
+def gunicorn_command(
+    base_url: str, workers: int, threads: int, timeout: int = 60, app: str = "sqsadmin.wsgi"
+) -> list[str]:
+    """gunicorn serving `app` on `base_url`'s host and port, as `make serve` runs it."""
+    return [
+        str(Path(sys.executable).with_name("gunicorn")),
+        app,
+        "--bind",
+        base_url.removeprefix("http://"),
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--timeout",
+        str(timeout),
+    ]
+
+
+def served_env(**extra: str) -> dict[str, str]:
+    """The environment a benchmark's gunicorn runs in: production settings over plain HTTP,
+    warnings only."""
+    return {
+        **os.environ,
+        "LOG_LEVEL": "WARNING",
+        "SECURE_HTTPS": "false",
+        "DEBUG": "false",
+        **extra,
+    }
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Stop a process we started: asked first, killed if it does not end within `timeout`."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -243,12 +289,7 @@ def server_process(args: list[str], ready_url: str, env: dict | None = None) -> 
                 time.sleep(0.2)
         yield process.pid
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
         if os.environ.get("LOAD_DEBUG"):
             log.seek(0)
             print(log.read()[-5000:], file=sys.stderr)
