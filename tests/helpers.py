@@ -3,11 +3,49 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
+import boto3
 from django.urls import reverse
+
+from queues.profiles import credentials
 
 REGION = "us-east-1"
 HTMX = {"HX-Request": "true"}
+
+
+def aws_client(service: str, endpoint: str, region: str = REGION):
+    """Plain boto3 for `service` on the test server at `endpoint`, with the tests' keys."""
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=region,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def refuse_cloudwatch(profile) -> None:
+    """CloudWatch answers the profile's GetMetricData with AccessDenied, as when its role lacks
+    cloudwatch:GetMetricData."""
+
+    def refuse(**kwargs):
+        error = {"Error": {"Code": "AccessDenied", "Message": "no cloudwatch:GetMetricData"}}
+        return SimpleNamespace(status_code=403), {**error, "ResponseMetadata": {}}
+
+    credentials.client_for(profile, REGION, "cloudwatch").meta.events.register(
+        "before-call.cloudwatch.GetMetricData", refuse
+    )
+
+
+def send_from_page(client, profile, queue: str, body: str, **fields):
+    """The messages page's Send (through htmx): `copies` 1 of a text body unless `fields` say
+    otherwise."""
+    return client.post(
+        page_url("messages-send", profile, queue),
+        {"body": body, "body_format": "text", "copies": 1, **fields},
+        headers=HTMX,
+    )
 
 
 def page_url(view: str, profile, queue: str | None = None, region: str = REGION) -> str:

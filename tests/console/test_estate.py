@@ -8,9 +8,7 @@ import socketserver
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
-import boto3
 import pytest
 from django.urls import reverse
 
@@ -19,20 +17,10 @@ from queues.models import AuthMode, AwsProfile
 from queues.profiles import credentials
 from queues.sqs import QueueCounts
 from tests import sqs_lanes
-from tests.helpers import REGION, redrive, send
+from tests.helpers import REGION, aws_client, redrive, refuse_cloudwatch, send
 
 OTHER_REGION = "eu-west-1"
 ESTATE = "/estate/"
-
-
-def sqs_in(endpoint: str, region: str):
-    return boto3.client(
-        "sqs",
-        endpoint_url=endpoint,
-        region_name=region,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
 
 
 def queue_with_dlq(sqs, name: str, dead_letters: int) -> None:
@@ -101,7 +89,7 @@ def test_dead_letter_queues_of_every_profile_are_listed_and_a_hung_endpoint_hold
 ):
     queue_with_dlq(raw_sqs, "orders", 4)
     queue_with_dlq(raw_sqs, "quiet", 0)
-    queue_with_dlq(sqs_in(sqs_endpoint, OTHER_REGION), "payments", 2)
+    queue_with_dlq(aws_client("sqs", sqs_endpoint, OTHER_REGION), "payments", 2)
     new_profile("Green", OTHER_REGION, sqs_endpoint)
     # Named to sort first: scanned one after another, it would hold the others up.
     host, port = hung_endpoint.server_address
@@ -166,18 +154,11 @@ def test_the_snapshot_is_shared_until_someone_refreshes_it(
 
 @sqs_lanes.serves_cloudwatch
 def test_old_messages_come_from_cloudwatch_and_rising_depth_from_the_samples(
-    client, viewer_user, profile, raw_sqs, sqs_endpoint, settings
+    client, viewer_user, profile, raw_sqs, cloudwatch, settings
 ):
     settings.ESTATE_OLDEST_AGE_SECONDS = 3600
     for name in ("stale", "fresh", "growing"):
         raw_sqs.create_queue(QueueName=name)
-    cloudwatch = boto3.client(
-        "cloudwatch",
-        endpoint_url=sqs_endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
     now = datetime.now(UTC)
     for name, age in (("stale", 7300), ("fresh", 40)):
         cloudwatch.put_metric_data(
@@ -211,13 +192,7 @@ def test_old_messages_come_from_cloudwatch_and_rising_depth_from_the_samples(
 def test_without_cloudwatch_the_page_says_ages_need_it(client, viewer_user, profile, raw_sqs):
     raw_sqs.create_queue(QueueName="orders")
 
-    def refuse(**kwargs):
-        error = {"Error": {"Code": "AccessDenied", "Message": "no cloudwatch:GetMetricData"}}
-        return SimpleNamespace(status_code=403), {**error, "ResponseMetadata": {}}
-
-    credentials.client_for(profile, REGION, "cloudwatch").meta.events.register(
-        "before-call.cloudwatch.GetMetricData", refuse
-    )
+    refuse_cloudwatch(profile)
     client.force_login(viewer_user)
     html = client.get(ESTATE).content.decode()
     assert "Oldest-message ages need CloudWatch: CloudWatch refused this profile" in html

@@ -6,27 +6,14 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from html import unescape
-from types import SimpleNamespace
 
-import boto3
 import pytest
 
 from queues.console import monitoring
 from queues.profiles import credentials
 from queues.sqs import QueueCounts
 from tests import sqs_lanes
-from tests.helpers import HTMX, REGION, page_url, send
-
-
-@pytest.fixture
-def cloudwatch(sqs_endpoint):
-    return boto3.client(
-        "cloudwatch",
-        endpoint_url=sqs_endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+from tests.helpers import HTMX, REGION, page_url, refuse_cloudwatch, send
 
 
 def calls(profile, service: str = "sqs") -> list[str]:
@@ -157,13 +144,7 @@ def test_without_cloudwatch_data_the_tab_says_why_and_keeps_the_live_chart(
 def test_when_cloudwatch_refuses_the_profile_the_tab_says_so(
     client, viewer_user, profile, standard_url
 ):
-    def refuse(**kwargs):
-        error = {"Error": {"Code": "AccessDenied", "Message": "no cloudwatch:GetMetricData"}}
-        return SimpleNamespace(status_code=403), {**error, "ResponseMetadata": {}}
-
-    credentials.client_for(profile, REGION, "cloudwatch").meta.events.register(
-        "before-call.cloudwatch.GetMetricData", refuse
-    )
+    refuse_cloudwatch(profile)
     client.force_login(viewer_user)
     html = unescape(client.get(page_url("queue-monitoring", profile, "orders")).content.decode())
     assert "No CloudWatch metrics: CloudWatch refused this profile" in html

@@ -13,17 +13,6 @@ from tests import sqs_lanes
 from tests.helpers import REGION
 
 
-@pytest.fixture
-def cloudwatch(sqs_endpoint):
-    return boto3.client(
-        "cloudwatch",
-        endpoint_url=sqs_endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-
-
 def calls_of(client) -> list[str]:
     seen: list[str] = []
     client.meta.events.register("before-call.*.*", lambda model, **kw: seen.append(model.name))
