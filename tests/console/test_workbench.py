@@ -292,6 +292,15 @@ def _poll_ids(raw_sqs, url: str) -> list[str]:
     ]
 
 
+def _transfer(operator, profile, sent: dict, transfer: str, target: str):
+    """The workbench's Move or Copy of one selected message of "orders" to `target`."""
+    return operator.post(
+        page_url("messages-transfer", profile, "orders"),
+        {"selected": [sent["MessageId"]], "transfer": transfer, "target": target},
+        headers=HTMX,
+    )
+
+
 def test_move_selected_sends_with_attributes_then_deletes_and_audits_the_new_ids(
     operator, profile, raw_sqs, standard_url
 ):
@@ -299,11 +308,7 @@ def test_move_selected_sends_with_attributes_then_deletes_and_audits_the_new_ids
     sent = raw_sqs.send_message(
         QueueUrl=standard_url, MessageBody="payload", MessageAttributes=THREE_ATTRIBUTES
     )
-    response = operator.post(
-        page_url("messages-transfer", profile, "orders"),
-        {"selected": [sent["MessageId"]], "transfer": "move", "target": "replay"},
-        headers=HTMX,
-    )
+    response = _transfer(operator, profile, sent, "move", "replay")
     html = response.content.decode()
     assert response.status_code == 200, html
     assert "Moved 1 of 1 message to" in html
@@ -326,11 +331,7 @@ def test_move_to_a_fifo_queue_without_a_group_is_refused_and_the_message_stays(
     sent = raw_sqs.send_message(
         QueueUrl=standard_url, MessageBody="payload", MessageAttributes=THREE_ATTRIBUTES
     )
-    response = operator.post(
-        page_url("messages-transfer", profile, "orders"),
-        {"selected": [sent["MessageId"]], "transfer": "move", "target": "payments.fifo"},
-        headers=HTMX,
-    )
+    response = _transfer(operator, profile, sent, "move", "payments.fifo")
     html = response.content.decode()
     assert "Moved 0 of 1 message" in html
     assert "needs a message group ID" in html and "It is still in orders" in html
@@ -344,11 +345,7 @@ def test_move_to_a_queue_that_does_not_exist_changes_nothing(
     operator, profile, raw_sqs, standard_url
 ):
     sent = raw_sqs.send_message(QueueUrl=standard_url, MessageBody="payload")
-    response = operator.post(
-        page_url("messages-transfer", profile, "orders"),
-        {"selected": [sent["MessageId"]], "transfer": "move", "target": "no-such-queue"},
-        headers=HTMX,
-    )
+    response = _transfer(operator, profile, sent, "move", "no-such-queue")
     assert response.status_code == 400
     assert "There is no queue &#x27;no-such-queue&#x27;" in response.content.decode()
     assert visible(raw_sqs, standard_url) == 1
@@ -357,11 +354,7 @@ def test_move_to_a_queue_that_does_not_exist_changes_nothing(
 def test_copy_selected_keeps_the_original(operator, profile, raw_sqs, standard_url):
     target_url = raw_sqs.create_queue(QueueName="replay")["QueueUrl"]
     sent = raw_sqs.send_message(QueueUrl=standard_url, MessageBody="payload")
-    response = operator.post(
-        page_url("messages-transfer", profile, "orders"),
-        {"selected": [sent["MessageId"]], "transfer": "copy", "target": "replay"},
-        headers=HTMX,
-    )
+    response = _transfer(operator, profile, sent, "copy", "replay")
     assert "Copied 1 of 1 message" in response.content.decode()
     assert visible(raw_sqs, standard_url) == 1 and visible(raw_sqs, target_url) == 1
     assert AuditEvent.objects.get(action="copy_messages").parameters["message_ids"] == [
