@@ -109,14 +109,7 @@ class Bench:
             secret_access_key="bench-secret",
         )
         User.objects.create_superuser(USERNAME, password=PASSWORD)
-        self.raw_sqs = boto3.client(
-            "sqs",
-            endpoint_url=self.sqs_endpoint,
-            region_name=REGION,
-            aws_access_key_id="AKIABENCH",
-            aws_secret_access_key="bench-secret",
-            config=boto3.session.Config(max_pool_connections=64),
-        )
+        self.raw_sqs = sqs_client(self.sqs_endpoint, "AKIABENCH", "bench-secret")
         self._serve()
         self.http = self.signed_in_session()
 
@@ -198,6 +191,18 @@ def raw_release(sqs, url: str, messages: list[dict]) -> None:
 
         with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
             list(pool.map(release, chunks))
+
+
+def sqs_client(endpoint: str, access_key_id: str, secret_access_key: str):
+    """Plain boto3 SQS at `endpoint` with room for 64 connections: the floor's client."""
+    return boto3.client(
+        "sqs",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=access_key_id,
+        aws_secret_access_key=secret_access_key,
+        config=boto3.session.Config(max_pool_connections=64),
+    )
 
 
 def signed_in_session(

@@ -21,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import boto3
 import requests
 
 from bench.harness import (
@@ -32,6 +31,7 @@ from bench.harness import (
     gunicorn_command,
     served_env,
     server_process,
+    sqs_client,
 )
 
 SERVER = "LocalStack" if SQS == "localstack" else "moto"
@@ -68,14 +68,7 @@ def print_table(title: str, rows: list[LoadRow]) -> None:
 
 
 def _sqs_client(endpoint: str):
-    return boto3.client(
-        "sqs",
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id="AKIALOAD",
-        aws_secret_access_key="load-secret",
-        config=boto3.session.Config(max_pool_connections=64),
-    )
+    return sqs_client(endpoint, "AKIALOAD", "load-secret")
 
 
 def _seed(endpoint: str) -> str:
