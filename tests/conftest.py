@@ -23,7 +23,7 @@ from queues.models import AuthMode, AwsProfile
 from queues.profiles import credentials
 from queues.profiles.credentials import sqs_for
 from queues.sqs import SqsService
-from tests.helpers import REGION, aws_client, redrive
+from tests.helpers import REGION, aws_client, profile_calls, redrive
 from tests.sqs_lanes import LOCALSTACK_URL, SQS_IMPLEMENTATION
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
@@ -141,6 +141,12 @@ def sqs_endpoint(sqs_server: str, sqs_implementation: str) -> str:
 def raw_sqs(sqs_endpoint: str):
     """Plain boto3 against the same server, to check what the dashboard did."""
     return aws_client("sqs", sqs_endpoint)
+
+
+@pytest.fixture
+def calls(profile: AwsProfile) -> list[str]:
+    """The SQS operations the dashboard's own client for `profile` makes during the test."""
+    return profile_calls(profile)
 
 
 @pytest.fixture

@@ -25,6 +25,35 @@ def aws_client(service: str, endpoint: str, region: str = REGION):
     )
 
 
+def receive_all(raw_sqs, url: str) -> list[dict]:
+    """Every message of a small queue, received and left invisible (the test ends after)."""
+    got: dict[str, dict] = {}
+    for _ in range(10):
+        batch = raw_sqs.receive_message(
+            QueueUrl=url,
+            MaxNumberOfMessages=10,
+            VisibilityTimeout=60,
+            MessageAttributeNames=["All"],
+            MessageSystemAttributeNames=["All"],
+        ).get("Messages", [])
+        if not batch:
+            break
+        got.update((m["MessageId"], m) for m in batch)
+    return list(got.values())
+
+
+def operations_of(client) -> list[str]:
+    """The operations `client` makes from now on, by name, as they are made."""
+    seen: list[str] = []
+    client.meta.events.register("before-call.*.*", lambda model, **kw: seen.append(model.name))
+    return seen
+
+
+def profile_calls(profile, service: str = "sqs", region: str = REGION) -> list[str]:
+    """The operations the dashboard's own cached client for `service` makes from now on."""
+    return operations_of(credentials.client_for(profile, region, service))
+
+
 def refuse_cloudwatch(profile) -> None:
     """CloudWatch answers the profile's GetMetricData with AccessDenied, as when its role lacks
     cloudwatch:GetMetricData."""

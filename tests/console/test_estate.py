@@ -14,10 +14,9 @@ from django.urls import reverse
 
 from queues.console import estate, monitoring
 from queues.models import AuthMode, AwsProfile
-from queues.profiles import credentials
 from queues.sqs import QueueCounts
 from tests import sqs_lanes
-from tests.helpers import REGION, aws_client, redrive, refuse_cloudwatch, send
+from tests.helpers import REGION, aws_client, profile_calls, redrive, refuse_cloudwatch, send
 
 OTHER_REGION = "eu-west-1"
 ESTATE = "/estate/"
@@ -133,10 +132,7 @@ def test_the_snapshot_is_shared_until_someone_refreshes_it(
     queue_with_dlq(raw_sqs, "orders", 1)
     client.force_login(viewer_user)
     client.get(ESTATE)
-    seen: list[str] = []
-    credentials.client_for(profile, REGION).meta.events.register(
-        "before-call.sqs.*", lambda model, **kw: seen.append(model.name)
-    )
+    seen = profile_calls(profile)
 
     client.force_login(operator_user)  # someone else
     html = client.get(ESTATE).content.decode()
@@ -210,10 +206,7 @@ def test_only_the_profiles_a_user_may_view_are_shown_or_scanned(
 ):
     queue_with_dlq(raw_sqs, "orders", 1)
     hidden = new_profile("Secret", REGION, sqs_endpoint, granted=False)
-    scanned: list[str] = []
-    credentials.client_for(hidden, REGION).meta.events.register(
-        "before-call.sqs.*", lambda model, **kw: scanned.append(model.name)
-    )
+    scanned = profile_calls(hidden)
     client.force_login(viewer_user)
     html = client.get(ESTATE).content.decode()
     client.post(ESTATE)
