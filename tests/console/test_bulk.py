@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from queues.models import AuditEvent
-from tests.helpers import HTMX, page_url, send, send_from_page, visible
+from tests.helpers import HTMX, page_url, receive_all, send, send_from_page, visible
 
 
 @pytest.fixture
@@ -250,12 +250,7 @@ def test_an_import_sends_the_valid_lines_with_attributes_and_group_ids(
     assert "Line 3: not JSON" in started.content.decode()
     events = _events(operator, _stream_url(started))
     assert "Sent 2 of 2 messages." in events[-1][1]
-    got = raw_sqs.receive_message(
-        QueueUrl=fifo,
-        MaxNumberOfMessages=10,
-        MessageAttributeNames=["All"],
-        MessageSystemAttributeNames=["All"],
-    )["Messages"]
+    got = receive_all(raw_sqs, fifo)
     by_body = {m["Body"]: m for m in got}
     assert set(by_body) == {"first", "second"}
     assert by_body["first"]["Attributes"]["MessageGroupId"] == "g1"
@@ -290,12 +285,7 @@ def test_export_then_import_round_trips_bodies_attributes_and_groups(operator, p
         page_url("messages-import", profile, "target.fifo"), {"file": upload, "mode": "import"}
     )
     _events(operator, _stream_url(started))
-    got = raw_sqs.receive_message(
-        QueueUrl=target,
-        MaxNumberOfMessages=10,
-        MessageAttributeNames=["All"],
-        MessageSystemAttributeNames=["All"],
-    )["Messages"]
+    got = receive_all(raw_sqs, target)
     assert sorted(
         (
             m["Body"],

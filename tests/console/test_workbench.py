@@ -109,27 +109,27 @@ def test_the_dlq_page_offers_the_redrive_panel_and_other_queues_do_not(
     assert 'id="redrive"' not in source
 
 
-def test_a_custom_destination_of_the_other_type_is_refused_before_any_call(
-    operator, profile, raw_sqs, redrive_url, fifo_url
+@pytest.mark.parametrize(
+    ("data", "refusal"),
+    [
+        pytest.param(
+            {"destination": "custom", "destination_queue": "payments.fifo", "velocity": "system"},
+            "redrives it only to Standard queues",
+            id="custom-destination-of-the-other-type",
+        ),
+        pytest.param(
+            {"destination": "source", "velocity": "custom", "max_per_second": "501"},
+            "less than or equal to 500",
+            id="custom-velocity-over-500",
+        ),
+    ],
+)
+def test_a_redrive_form_mistake_is_refused_before_any_call(
+    operator, profile, redrive_url, fifo_url, data, refusal
 ):
-    response = operator.post(
-        page_url("redrive-start", profile, "orders-dlq"),
-        {"destination": "custom", "destination_queue": "payments.fifo", "velocity": "system"},
-        headers=HTMX,
-    )
+    response = operator.post(page_url("redrive-start", profile, "orders-dlq"), data, headers=HTMX)
     assert response.status_code == 400
-    assert "redrives it only to Standard queues" in response.content.decode()
-    assert not AuditEvent.objects.filter(action="start_redrive").exists()
-
-
-def test_a_custom_velocity_needs_a_number_between_1_and_500(operator, profile, redrive_url):
-    response = operator.post(
-        page_url("redrive-start", profile, "orders-dlq"),
-        {"destination": "source", "velocity": "custom", "max_per_second": "501"},
-        headers=HTMX,
-    )
-    assert response.status_code == 400
-    assert "less than or equal to 500" in response.content.decode()
+    assert refusal in response.content.decode()
     assert not AuditEvent.objects.filter(action="start_redrive").exists()
 
 
