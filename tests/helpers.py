@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import boto3
 from django.urls import reverse
 
+from bench.harness import raw_receive
 from queues.profiles import credentials
 
 REGION = "us-east-1"
@@ -26,20 +27,9 @@ def aws_client(service: str, endpoint: str, region: str = REGION):
 
 
 def receive_all(raw_sqs, url: str) -> list[dict]:
-    """Every message of a small queue, received and left invisible (the test ends after)."""
-    got: dict[str, dict] = {}
-    for _ in range(10):
-        batch = raw_sqs.receive_message(
-            QueueUrl=url,
-            MaxNumberOfMessages=10,
-            VisibilityTimeout=60,
-            MessageAttributeNames=["All"],
-            MessageSystemAttributeNames=["All"],
-        ).get("Messages", [])
-        if not batch:
-            break
-        got.update((m["MessageId"], m) for m in batch)
-    return list(got.values())
+    """Every message of a small queue (up to 100), received and left invisible (the test ends
+    after)."""
+    return raw_receive(raw_sqs, url, 100, lease=60)
 
 
 def operations_of(client) -> list[str]:
