@@ -362,6 +362,22 @@ def test_copy_selected_keeps_the_original(operator, profile, raw_sqs, standard_u
     ]
 
 
+def _resend_and_delete(operator, profile, sent: dict, target: str, body: str, **fields):
+    """Edit and resend's Send of `sent` (a message of "orders") to `target`, deleting the
+    original."""
+    return operator.post(
+        page_url("messages-resend", profile, "orders"),
+        {
+            "original_id": sent["MessageId"],
+            "target": target,
+            "body": body,
+            "delete_original": "on",
+            **fields,
+        },
+        headers=HTMX,
+    )
+
+
 def test_edit_and_resend_opens_the_message_then_sends_the_edit_and_deletes_the_original(
     operator, profile, raw_sqs, standard_url
 ):
@@ -377,20 +393,17 @@ def test_edit_and_resend_opens_the_message_then_sends_the_edit_and_deletes_the_o
     # The body, as the edit box shows it (however the HTML escapes its quotes).
     assert '{"fixed": false}' in unescape(opened) and 'value="order-created"' in opened
     assert visible(raw_sqs, standard_url) == 1  # opening released it
-    response = operator.post(
-        page_url("messages-resend", profile, "orders"),
-        {
-            "original_id": sent["MessageId"],
-            "target": "replay",
-            "body": '{"fixed": true}',
-            "body_format": "json",
-            "attribute_name": ["event", "tenant"],
-            "attribute_type": ["String", "String"],
-            "attribute_custom": ["", "id"],
-            "attribute_value": ["order-fixed", "acme"],
-            "delete_original": "on",
-        },
-        headers=HTMX,
+    response = _resend_and_delete(
+        operator,
+        profile,
+        sent,
+        "replay",
+        '{"fixed": true}',
+        body_format="json",
+        attribute_name=["event", "tenant"],
+        attribute_type=["String", "String"],
+        attribute_custom=["", "id"],
+        attribute_value=["order-fixed", "acme"],
     )
     html = response.content.decode()
     assert response.status_code == 200, html
@@ -414,16 +427,7 @@ def test_edit_and_resend_checks_the_target_queues_rules_and_sends_nothing(
     operator, profile, raw_sqs, standard_url, fifo_url
 ):
     sent = raw_sqs.send_message(QueueUrl=standard_url, MessageBody="x")
-    response = operator.post(
-        page_url("messages-resend", profile, "orders"),
-        {
-            "original_id": sent["MessageId"],
-            "target": "payments.fifo",
-            "body": "edited",
-            "delete_original": "on",
-        },
-        headers=HTMX,
-    )
+    response = _resend_and_delete(operator, profile, sent, "payments.fifo", "edited")
     assert response.status_code == 400
     assert "FIFO queues need a message group ID." in response.content.decode()
     assert visible(raw_sqs, standard_url) == 1 and visible(raw_sqs, fifo_url) == 0
