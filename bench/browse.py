@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bench.harness import Bench, Row, best_of, raw_receive, raw_release
+from bench.harness import Bench, Row, interleaved_best, raw_receive, raw_release
 
 TITLE = "Browse: walk a queue under a lease and release it"
 QUEUE = "bench-browse"
@@ -46,8 +46,5 @@ def run(bench: Bench) -> list[Row]:
         raw_release(sqs, url, seen)
         assert len(seen) == COUNT
 
-    dashboard = raw = float("inf")
-    for _ in range(3):
-        dashboard = min(dashboard, best_of(dashboard_browse, repeat=1))
-        raw = min(raw, best_of(raw_browse, repeat=1))
+    dashboard, raw = interleaved_best(dashboard_browse, raw_browse)
     return [Row(f"browse {COUNT} messages (receive + release)", dashboard, raw, "<= 1.2")]
