@@ -8,9 +8,8 @@ LocalStack would read its message view instead and make no receive at all.
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 
-from bench.harness import Bench, Row, best_of
+from bench.harness import Bench, Row, interleaved_best, raw_receive, raw_release
 
 TITLE = "Browse: walk a queue under a lease and release it"
 QUEUE = "bench-browse"
@@ -43,38 +42,9 @@ def run(bench: Bench) -> list[Row]:
         assert f"Browsed {COUNT} of {COUNT:,} messages" in events, events[-500:]
 
     def raw_browse() -> None:
-        seen: dict[str, str] = {}
-        while len(seen) < COUNT:
-            batch = sqs.receive_message(
-                QueueUrl=url,
-                MaxNumberOfMessages=min(10, COUNT - len(seen)),
-                WaitTimeSeconds=0,
-                VisibilityTimeout=LEASE,
-                MessageSystemAttributeNames=["All"],
-                MessageAttributeNames=["All"],
-            ).get("Messages", [])
-            if not batch:
-                break
-            seen.update((m["MessageId"], m["ReceiptHandle"]) for m in batch)
-        handles = list(seen.values())
-        for group in range(0, len(handles), 100):
-            chunks = [handles[i : i + 10] for i in range(group, min(group + 100, len(handles)), 10)]
-
-            def release(chunk: list[str]) -> None:
-                sqs.change_message_visibility_batch(
-                    QueueUrl=url,
-                    Entries=[
-                        {"Id": str(i), "ReceiptHandle": h, "VisibilityTimeout": 0}
-                        for i, h in enumerate(chunk)
-                    ],
-                )
-
-            with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
-                list(pool.map(release, chunks))
+        seen = raw_receive(sqs, url, COUNT, LEASE)
+        raw_release(sqs, url, seen)
         assert len(seen) == COUNT
 
-    dashboard = raw = float("inf")
-    for _ in range(3):
-        dashboard = min(dashboard, best_of(dashboard_browse, repeat=1))
-        raw = min(raw, best_of(raw_browse, repeat=1))
+    dashboard, raw = interleaved_best(dashboard_browse, raw_browse)
     return [Row(f"browse {COUNT} messages (receive + release)", dashboard, raw, "<= 1.2")]

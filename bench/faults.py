@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import sys
 import threading
 import time
 from collections import Counter
@@ -29,7 +28,7 @@ from pathlib import Path
 import requests
 
 from bench import load
-from bench.harness import REGION, Bench, free_port, server_process
+from bench.harness import REGION, Bench, free_port, gunicorn_command, served_env, server_process
 from bench.load import WRK, _wrk
 
 TITLE = "Faults: gunicorn 2 workers x 4 threads; one profile's endpoint hangs, another is healthy"
@@ -154,27 +153,11 @@ def run(bench: Bench) -> list[FaultRow]:
     )
     tmp = Path(os.environ["STATIC_ROOT"]).parent
     base = f"http://127.0.0.1:{free_port()}"
-    env = {
-        **os.environ,
-        "LOG_LEVEL": "WARNING",
-        "SECURE_HTTPS": "false",
-        "DEBUG": "false",
-        "CACHE_URL": f"filecache://{tmp / 'cache'}",
-        "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),
-    }
-    python = Path(sys.executable)
-    gunicorn = [
-        str(python.with_name("gunicorn")),
-        "sqsadmin.wsgi",
-        "--bind",
-        base.removeprefix("http://"),
-        "--workers",
-        str(WORKERS),
-        "--threads",
-        str(THREADS),
-        "--timeout",
-        "60",
-    ]
+    env = served_env(
+        CACHE_URL=f"filecache://{tmp / 'cache'}",
+        MALLOC_ARENA_MAX=os.environ.get("MALLOC_ARENA_MAX", "2"),
+    )
+    gunicorn = gunicorn_command(base, workers=WORKERS, threads=THREADS)
     cookie = f"sessionid={bench.http.cookies['sessionid']}"
     healthy = f"{base}/p/{bench.profile.slug}/{REGION}/queues/"
     healthz = f"{base}/healthz"

@@ -64,6 +64,23 @@ def best_of(
     return min(times)
 
 
+def interleaved_best(
+    dashboard: Callable[[], object],
+    floor: Callable[[], object],
+    rounds: int = 3,
+    repeat: int = 1,
+    dashboard_setup: Callable[[], object] | None = None,
+    floor_setup: Callable[[], object] | None = None,
+) -> tuple[float, float]:
+    """The best times of the dashboard and of its floor, taken in turns over `rounds`: on a
+    shared 2-core machine a slow stretch then slows both, not only one side of the ratio."""
+    best_dashboard = best_floor = float("inf")
+    for _ in range(rounds):
+        best_dashboard = min(best_dashboard, best_of(dashboard, repeat, dashboard_setup))
+        best_floor = min(best_floor, best_of(floor, repeat, floor_setup))
+    return best_dashboard, best_floor
+
+
 class Bench:
     def __init__(self) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="sqsadmin-bench-")
@@ -109,14 +126,7 @@ class Bench:
             secret_access_key="bench-secret",
         )
         User.objects.create_superuser(USERNAME, password=PASSWORD)
-        self.raw_sqs = boto3.client(
-            "sqs",
-            endpoint_url=self.sqs_endpoint,
-            region_name=REGION,
-            aws_access_key_id="AKIABENCH",
-            aws_secret_access_key="bench-secret",
-            config=boto3.session.Config(max_pool_connections=64),
-        )
+        self.raw_sqs = sqs_client(self.sqs_endpoint, "AKIABENCH", "bench-secret")
         self._serve()
         self.http = self.signed_in_session()
 
@@ -129,22 +139,7 @@ class Bench:
         threading.Thread(target=self._web.serve_forever, daemon=True).start()
 
     def signed_in_session(self) -> requests.Session:
-        session = requests.Session()
-        session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=64))
-        login = f"{self.base_url}/accounts/login/"
-        session.get(login, timeout=30).raise_for_status()
-        response = session.post(
-            login,
-            data={
-                "username": USERNAME,
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": session.cookies["csrftoken"],
-            },
-            headers={"Referer": login},
-            timeout=30,
-        )
-        response.raise_for_status()
-        return session
+        return signed_in_session(self.base_url, USERNAME, PASSWORD)
 
     def url(self, path: str) -> str:
         return f"{self.base_url}{path}"
@@ -176,6 +171,118 @@ class Bench:
         self._tmp.cleanup()
 
 
+def raw_receive(sqs, url: str, count: int, lease: int) -> list[dict]:
+    """What a browse or poll receives, in plain boto3: receives of up to 10 one after another
+    under a `lease`, until `count` distinct messages or an empty answer."""
+    seen: dict[str, dict] = {}
+    while len(seen) < count:
+        batch = sqs.receive_message(
+            QueueUrl=url,
+            MaxNumberOfMessages=min(10, count - len(seen)),
+            WaitTimeSeconds=0,
+            VisibilityTimeout=lease,
+            MessageSystemAttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not batch:
+            break
+        seen.update((m["MessageId"], m) for m in batch)
+    return list(seen.values())
+
+
+def raw_release(sqs, url: str, messages: list[dict]) -> None:
+    """Received messages made visible again, in plain boto3: ChangeMessageVisibilityBatch calls
+    of 10, ten at once."""
+    handles = [m["ReceiptHandle"] for m in messages]
+    for group in range(0, len(handles), 100):
+        chunks = [handles[i : i + 10] for i in range(group, min(group + 100, len(handles)), 10)]
+
+        def release(chunk: list[str]) -> None:
+            sqs.change_message_visibility_batch(
+                QueueUrl=url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": h, "VisibilityTimeout": 0}
+                    for i, h in enumerate(chunk)
+                ],
+            )
+
+        with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+            list(pool.map(release, chunks))
+
+
+def sqs_client(endpoint: str, access_key_id: str, secret_access_key: str):
+    """Plain boto3 SQS at `endpoint` with room for 64 connections: the floor's client."""
+    return boto3.client(
+        "sqs",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=access_key_id,
+        aws_secret_access_key=secret_access_key,
+        config=boto3.session.Config(max_pool_connections=64),
+    )
+
+
+def signed_in_session(
+    base_url: str, username: str, password: str, pool_maxsize: int = 64
+) -> requests.Session:
+    """A `requests` session signed in to the dashboard at `base_url` as a browser would be."""
+    session = requests.Session()
+    session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=pool_maxsize))
+    login = f"{base_url}/accounts/login/"
+    session.get(login, timeout=30).raise_for_status()
+    session.post(
+        login,
+        data={
+            "username": username,
+            "password": password,
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+        headers={"Referer": login},
+        timeout=30,
+    ).raise_for_status()
+    return session
+
+
+def gunicorn_command(
+    base_url: str, workers: int, threads: int, timeout: int = 60, app: str = "sqsadmin.wsgi"
+) -> list[str]:
+    """gunicorn serving `app` on `base_url`'s host and port, as `make serve` runs it."""
+    return [
+        str(Path(sys.executable).with_name("gunicorn")),
+        app,
+        "--bind",
+        base_url.removeprefix("http://"),
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--timeout",
+        str(timeout),
+    ]
+
+
+def served_env(**extra: str) -> dict[str, str]:
+    """The environment a benchmark's gunicorn runs in: production settings over plain HTTP,
+    warnings only."""
+    return {
+        **os.environ,
+        "LOG_LEVEL": "WARNING",
+        "SECURE_HTTPS": "false",
+        "DEBUG": "false",
+        **extra,
+    }
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Stop a process we started: asked first, killed if it does not end within `timeout`."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -204,12 +311,7 @@ def server_process(args: list[str], ready_url: str, env: dict | None = None) -> 
                 time.sleep(0.2)
         yield process.pid
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
         if os.environ.get("LOAD_DEBUG"):
             log.seek(0)
             print(log.read()[-5000:], file=sys.stderr)

@@ -15,17 +15,24 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import boto3
 import requests
 
-from bench.harness import REGION, SQS, Bench, free_port, server_process
+from bench.harness import (
+    REGION,
+    SQS,
+    Bench,
+    free_port,
+    gunicorn_command,
+    served_env,
+    server_process,
+    sqs_client,
+)
 
 SERVER = "LocalStack" if SQS == "localstack" else "moto"
 TITLE = f"Load: gunicorn 2 workers x 4 threads, wrk 32 connections, {SERVER} in its own process"
@@ -61,14 +68,7 @@ def print_table(title: str, rows: list[LoadRow]) -> None:
 
 
 def _sqs_client(endpoint: str):
-    return boto3.client(
-        "sqs",
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id="AKIALOAD",
-        aws_secret_access_key="load-secret",
-        config=boto3.session.Config(max_pool_connections=64),
-    )
+    return sqs_client(endpoint, "AKIALOAD", "load-secret")
 
 
 def _seed(endpoint: str) -> str:
@@ -218,27 +218,9 @@ def run(bench: Bench) -> list[LoadRow]:
     if shutil.which(WRK) is None:
         raise SystemExit("The load run needs wrk: apt-get install -y wrk (make bench does it).")
     base = f"http://127.0.0.1:{free_port()}"
-    python = Path(sys.executable)
-    env = {
-        **os.environ,
-        "LOG_LEVEL": "WARNING",
-        "SECURE_HTTPS": "false",
-        "DEBUG": "false",
-        # As `make serve` runs it: two malloc arenas, not one per thread, keep threaded RSS flat.
-        "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),
-    }
-    gunicorn = [
-        str(python.with_name("gunicorn")),
-        "sqsadmin.wsgi",
-        "--bind",
-        base.removeprefix("http://"),
-        "--workers",
-        str(WORKERS),
-        "--threads",
-        str(THREADS),
-        "--timeout",
-        "60",
-    ]
+    # As `make serve` runs it: two malloc arenas, not one per thread, keep threaded RSS flat.
+    env = served_env(MALLOC_ARENA_MAX=os.environ.get("MALLOC_ARENA_MAX", "2"))
+    gunicorn = gunicorn_command(base, workers=WORKERS, threads=THREADS)
     queue = _seed(bench.sqs_endpoint)
     cookie = f"Cookie: sessionid={bench.http.cookies['sessionid']}"
     workspace = f"{base}/p/{bench.profile.slug}/{REGION}/queues"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from bench.harness import Bench, Row, best_of
+from bench.harness import Bench, Row, interleaved_best, raw_receive, raw_release
 
 TITLE = "Messages: batch send and poll"
 QUEUES = [f"bench-send-{i}" for i in range(4)]
@@ -66,11 +66,9 @@ def run(bench: Bench) -> list[Row]:
         with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
             list(pool.map(send, batches))
 
-    # Interleaved, best of several: on a shared 2-core machine one slow run says nothing.
-    send_dashboard = send_raw = float("inf")
-    for _ in range(3):
-        send_dashboard = min(send_dashboard, best_of(dashboard_send, 1, fresh_send_queues))
-        send_raw = min(send_raw, best_of(raw_send, 1, setup_raw))
+    send_dashboard, send_raw = interleaved_best(
+        dashboard_send, raw_send, dashboard_setup=fresh_send_queues, floor_setup=setup_raw
+    )
 
     bench.reset_sqs()
     poll_url = sqs.create_queue(QueueName=POLL_QUEUE)["QueueUrl"]
@@ -91,39 +89,11 @@ def run(bench: Bench) -> list[Row]:
         assert f"{POLL_COUNT} messages received and released" in response.text
 
     def raw_poll() -> None:
-        seen: dict[str, str] = {}
-        while len(seen) < POLL_COUNT:
-            batch = sqs.receive_message(
-                QueueUrl=poll_url,
-                MaxNumberOfMessages=min(10, POLL_COUNT - len(seen)),
-                WaitTimeSeconds=0,
-                VisibilityTimeout=30,
-                MessageSystemAttributeNames=["All"],
-                MessageAttributeNames=["All"],
-            ).get("Messages", [])
-            if not batch:
-                break
-            seen.update((m["MessageId"], m["ReceiptHandle"]) for m in batch)
-        handles = list(seen.values())
-        chunks = [handles[i : i + 10] for i in range(0, len(handles), 10)]
-
-        def release(chunk: list[str]) -> None:
-            sqs.change_message_visibility_batch(
-                QueueUrl=poll_url,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": h, "VisibilityTimeout": 0}
-                    for i, h in enumerate(chunk)
-                ],
-            )
-
-        with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
-            list(pool.map(release, chunks))
+        seen = raw_receive(sqs, poll_url, POLL_COUNT, lease=30)
+        raw_release(sqs, poll_url, seen)
         assert len(seen) == POLL_COUNT
 
-    poll_dashboard = poll_raw = float("inf")
-    for _ in range(4):
-        poll_dashboard = min(poll_dashboard, best_of(dashboard_poll, repeat=2))
-        poll_raw = min(poll_raw, best_of(raw_poll, repeat=2))
+    poll_dashboard, poll_raw = interleaved_best(dashboard_poll, raw_poll, rounds=4, repeat=2)
     return [
         Row(
             f"send {TOTAL:,} messages, batches of 10, {CONCURRENCY} at once",

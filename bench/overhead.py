@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -35,7 +34,7 @@ from pathlib import Path
 
 import requests
 
-from bench.harness import REGION, Bench, free_port, server_process
+from bench.harness import REGION, Bench, free_port, gunicorn_command, served_env, server_process
 from bench.queues import CHUNK_RE
 from queues.sqs.queues import COUNT_ATTRIBUTES, ROW_ATTRIBUTES
 
@@ -89,21 +88,6 @@ class Page:
     calls: str
     dashboard: Callable[[], object]
     floor: Callable[[], object]
-
-
-def _gunicorn(base: str, app: str = "sqsadmin.wsgi") -> list[str]:
-    return [
-        str(Path(sys.executable).with_name("gunicorn")),
-        app,
-        "--bind",
-        base.removeprefix("http://"),
-        "--workers",
-        "1",
-        "--threads",
-        "4",
-        "--timeout",
-        "60",
-    ]
 
 
 def _seed(bench: Bench) -> dict[str, str]:
@@ -314,14 +298,8 @@ def _cpu_ns(pid: int) -> int:
 def _served(app: str = "sqsadmin.wsgi", **env: str):
     """gunicorn serving `app` as production does: its base URL and the context that runs it."""
     base = f"http://127.0.0.1:{free_port()}"
-    env = {
-        **os.environ,
-        "LOG_LEVEL": "WARNING",
-        "SECURE_HTTPS": "false",
-        "DEBUG": "false",
-        **env,
-    }
-    return base, server_process(_gunicorn(base, app), f"{base}/healthz", env=env)
+    command = gunicorn_command(base, workers=1, threads=4, app=app)
+    return base, server_process(command, f"{base}/healthz", env=served_env(**env))
 
 
 def _signed_in(bench: Bench) -> requests.Session:

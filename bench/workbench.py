@@ -18,7 +18,7 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from bench.harness import Bench, Row
+from bench.harness import Bench, Row, raw_receive
 
 TITLE = "Workbench: move 1,000 messages to another queue (browse, hold, move)"
 SOURCE, TARGET = "bench-move-source", "bench-move-target"
@@ -103,23 +103,6 @@ def run(bench: Bench) -> list[Row]:
         _moved_all(bench, source, target)
         return browsed, took
 
-    def receive_all(source: str) -> list[dict]:
-        """The browse's receives: one after another, under the lease."""
-        seen: dict[str, dict] = {}
-        while len(seen) < TOTAL:
-            batch = sqs.receive_message(
-                QueueUrl=source,
-                MaxNumberOfMessages=min(10, TOTAL - len(seen)),
-                WaitTimeSeconds=0,
-                VisibilityTimeout=LEASE,
-                MessageAttributeNames=["All"],
-                MessageSystemAttributeNames=["All"],
-            ).get("Messages", [])
-            if not batch:
-                break
-            seen.update((m["MessageId"], m) for m in batch)
-        return list(seen.values())
-
     def batched(fn, items) -> None:
         with ThreadPoolExecutor(max_workers=CONCURRENCY) as pool:
             list(pool.map(fn, items))
@@ -152,7 +135,7 @@ def run(bench: Bench) -> list[Row]:
     def raw() -> tuple[float, float]:
         source, target = _fill(bench)
         started = time.perf_counter()
-        messages = receive_all(source)
+        messages = raw_receive(sqs, source, TOTAL, LEASE)
         received = time.perf_counter() - started
         assert len(messages) == TOTAL
         started = time.perf_counter()

@@ -10,7 +10,6 @@ import threading
 import time
 from collections.abc import Iterator
 
-import boto3
 import pytest
 import requests
 from django.contrib.auth.models import Group, Permission, User
@@ -24,7 +23,7 @@ from queues.models import AuthMode, AwsProfile
 from queues.profiles import credentials
 from queues.profiles.credentials import sqs_for
 from queues.sqs import SqsService
-from tests.helpers import REGION, redrive
+from tests.helpers import REGION, aws_client, profile_calls, redrive
 from tests.sqs_lanes import LOCALSTACK_URL, SQS_IMPLEMENTATION
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
@@ -122,13 +121,7 @@ def sqs_server(sqs_implementation: str) -> Iterator[str]:
 def _delete_every_queue(url: str) -> None:
     """LocalStack has no reset endpoint: empty it by deleting its queues. Unlike AWS it does not
     hold a deleted name for 60 s, so the next test may create the same names at once."""
-    client = boto3.client(
-        "sqs",
-        endpoint_url=url,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    client = aws_client("sqs", url)
     pages = client.get_paginator("list_queues").paginate(PaginationConfig={"PageSize": 1000})
     for queue_url in [u for page in pages for u in page.get("QueueUrls", [])]:
         client.delete_queue(QueueUrl=queue_url)
@@ -147,13 +140,19 @@ def sqs_endpoint(sqs_server: str, sqs_implementation: str) -> str:
 @pytest.fixture
 def raw_sqs(sqs_endpoint: str):
     """Plain boto3 against the same server, to check what the dashboard did."""
-    return boto3.client(
-        "sqs",
-        endpoint_url=sqs_endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return aws_client("sqs", sqs_endpoint)
+
+
+@pytest.fixture
+def calls(profile: AwsProfile) -> list[str]:
+    """The SQS operations the dashboard's own client for `profile` makes during the test."""
+    return profile_calls(profile)
+
+
+@pytest.fixture
+def cloudwatch(sqs_endpoint: str):
+    """Plain boto3 CloudWatch on the same server (moto serves it beside SQS)."""
+    return aws_client("cloudwatch", sqs_endpoint)
 
 
 @pytest.fixture
@@ -294,14 +293,19 @@ def login(page, live_server):
     """Sign in through the real login form; returns the page on the landing URL."""
 
     def sign_in(user: User, password: str = PASSWORD):
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
-        return page
+        return sign_in_page(page, live_server.url, user, password)
 
     return sign_in
+
+
+def sign_in_page(page, base_url: str, user: User, password: str = PASSWORD):
+    """`page` signed in as `user` through the real login form, on the landing URL."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    return page
 
 
 # The live server for browser tests.

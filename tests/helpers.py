@@ -3,11 +3,68 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
+import boto3
 from django.urls import reverse
+
+from bench.harness import raw_receive
+from queues.profiles import credentials
 
 REGION = "us-east-1"
 HTMX = {"HX-Request": "true"}
+
+
+def aws_client(service: str, endpoint: str, region: str = REGION):
+    """Plain boto3 for `service` on the test server at `endpoint`, with the tests' keys."""
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=region,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def receive_all(raw_sqs, url: str) -> list[dict]:
+    """Every message of a small queue (up to 100), received and left invisible (the test ends
+    after)."""
+    return raw_receive(raw_sqs, url, 100, lease=60)
+
+
+def operations_of(client) -> list[str]:
+    """The operations `client` makes from now on, by name, as they are made."""
+    seen: list[str] = []
+    client.meta.events.register("before-call.*.*", lambda model, **kw: seen.append(model.name))
+    return seen
+
+
+def profile_calls(profile, service: str = "sqs", region: str = REGION) -> list[str]:
+    """The operations the dashboard's own cached client for `service` makes from now on."""
+    return operations_of(credentials.client_for(profile, region, service))
+
+
+def refuse_cloudwatch(profile) -> None:
+    """CloudWatch answers the profile's GetMetricData with AccessDenied, as when its role lacks
+    cloudwatch:GetMetricData."""
+
+    def refuse(**kwargs):
+        error = {"Error": {"Code": "AccessDenied", "Message": "no cloudwatch:GetMetricData"}}
+        return SimpleNamespace(status_code=403), {**error, "ResponseMetadata": {}}
+
+    credentials.client_for(profile, REGION, "cloudwatch").meta.events.register(
+        "before-call.cloudwatch.GetMetricData", refuse
+    )
+
+
+def send_from_page(client, profile, queue: str, body: str, **fields):
+    """The messages page's Send (through htmx): `copies` 1 of a text body unless `fields` say
+    otherwise."""
+    return client.post(
+        page_url("messages-send", profile, queue),
+        {"body": body, "body_format": "text", "copies": 1, **fields},
+        headers=HTMX,
+    )
 
 
 def page_url(view: str, profile, queue: str | None = None, region: str = REGION) -> str:

@@ -36,26 +36,21 @@ def test_an_old_database_migrates_forward_with_its_data():
     operator = user_model.objects.create(username="olga", password="!")
     operator.groups.add(group_model.objects.get(name="Operators"))
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO queues_awsprofile (name, slug, auth_mode, region, endpoint_url, "
-            "is_production, access_key_id, secret_access_key, session_token, source_mode, "
-            "role_arn, role_session_name, duration_seconds, external_id, trust_anchor_arn, "
-            "rolesanywhere_profile_arn, certificate_pem, certificate_chain_pem, private_key_pem, "
-            "private_key_passphrase, version, created_at, updated_at) VALUES (%s, %s, %s, %s, "
-            "'', %s, %s, %s, '', '', '', '', 3600, '', '', '', '', '', '', '', 3, "
-            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
-            ["Old prod", "old-prod", "static", "eu-west-1", True, "AKIAOLD0000000000000", token],
-        )
-        cursor.execute(
-            "INSERT INTO queues_awsprofile (name, slug, auth_mode, region, endpoint_url, "
-            "is_production, access_key_id, secret_access_key, session_token, source_mode, "
-            "role_arn, role_session_name, duration_seconds, external_id, trust_anchor_arn, "
-            "rolesanywhere_profile_arn, certificate_pem, certificate_chain_pem, private_key_pem, "
-            "private_key_passphrase, version, created_at, updated_at) VALUES (%s, %s, %s, %s, "
-            "'', %s, '', '', '', '', '', '', 3600, '', '', '', '', '', '', '', 1, "
-            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
-            ["Old dev", "old-dev", "default_chain", "eu-west-1", False],
-        )
+        # name, slug, auth_mode, region, is_production, access_key_id, secret_access_key, version
+        for row in (
+            ["Old prod", "old-prod", "static", "eu-west-1", True, "AKIAOLD0000000000000", token, 3],
+            ["Old dev", "old-dev", "default_chain", "eu-west-1", False, "", "", 1],
+        ):
+            cursor.execute(
+                "INSERT INTO queues_awsprofile (name, slug, auth_mode, region, endpoint_url, "
+                "is_production, access_key_id, secret_access_key, session_token, source_mode, "
+                "role_arn, role_session_name, duration_seconds, external_id, trust_anchor_arn, "
+                "rolesanywhere_profile_arn, certificate_pem, certificate_chain_pem, "
+                "private_key_pem, private_key_passphrase, version, created_at, updated_at) "
+                "VALUES (%s, %s, %s, %s, '', %s, %s, %s, '', '', '', '', 3600, '', '', '', '', "
+                "'', '', '', %s, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+                row,
+            )
         cursor.execute("SELECT id FROM queues_awsprofile WHERE slug = 'old-prod'")
         (profile_id,) = cursor.fetchone()
         cursor.execute(

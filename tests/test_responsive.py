@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from queues.console import monitoring
 from queues.models import AuditEvent
 from queues.sqs import QueueCounts
-from tests.conftest import PASSWORD
+from tests.conftest import sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,12 +35,18 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 @pytest.fixture
 def audit_trail(seeded, admin_user):
     """Audit rows with the long values that used to push the page sideways; the demo profile."""
-    AuditEvent.objects.create(
-        user=admin_user,
-        username=admin_user.username,
-        profile=seeded,
-        profile_name=seeded.name,
-        region="us-east-1",
+
+    def record(**event) -> None:
+        AuditEvent.objects.create(
+            user=admin_user,
+            username=admin_user.username,
+            profile=seeded,
+            profile_name=seeded.name,
+            region="us-east-1",
+            **event,
+        )
+
+    record(
         queue="orders-with-a-rather-long-name-for-a-queue-that-still-fits-the-limit",
         action="consume_messages",
         parameters={
@@ -50,12 +56,7 @@ def audit_trail(seeded, admin_user):
         outcome=AuditEvent.Outcome.PARTIAL,
         error="Deleted 98 of 100 messages: 2 receipt handles had expired (ReceiptHandleIsInvalid).",
     )
-    AuditEvent.objects.create(
-        user=admin_user,
-        username=admin_user.username,
-        profile=seeded,
-        profile_name=seeded.name,
-        region="us-east-1",
+    record(
         queue="orders",
         action="update_queue",
         parameters={"attributes": {"VisibilityTimeout": "45", "DelaySeconds": "5"}},
@@ -223,12 +224,7 @@ def test_text_keeps_aa_contrast_in_both_schemes(
 def no_script_page(browser, live_server, admin_user):
     """A signed-in page in a browser with JavaScript turned off, at a phone's width."""
     context = browser.new_context(java_script_enabled=False, viewport=PHONE)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(admin_user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    page = sign_in_page(context.new_page(), live_server.url, admin_user)
     yield page
     context.close()
 

@@ -7,6 +7,17 @@ from django.db.models import QuerySet
 
 from .models import AuditEvent
 
+# Filter field -> the lookup it narrows the events by (a blank field does not narrow).
+FILTER_LOOKUPS = {
+    "user": "username__iexact",
+    "action": "action",
+    "profile": "profile_name",
+    "queue": "queue__icontains",
+    "outcome": "outcome",
+    "since": "created_at__gte",
+    "until": "created_at__lte",
+}
+
 
 class AuditFilterForm(forms.Form):
     user = forms.CharField(label="User", required=False, max_length=150)
@@ -37,19 +48,7 @@ class AuditFilterForm(forms.Form):
         return cleaned
 
     def filter(self, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
-        data = self.cleaned_data
-        if data.get("user"):
-            events = events.filter(username__iexact=data["user"])
-        if data.get("action"):
-            events = events.filter(action=data["action"])
-        if data.get("profile"):
-            events = events.filter(profile_name=data["profile"])
-        if data.get("queue"):
-            events = events.filter(queue__icontains=data["queue"])
-        if data.get("outcome"):
-            events = events.filter(outcome=data["outcome"])
-        if data.get("since"):
-            events = events.filter(created_at__gte=data["since"])
-        if data.get("until"):
-            events = events.filter(created_at__lte=data["until"])
+        for field, lookup in FILTER_LOOKUPS.items():
+            if value := self.cleaned_data.get(field):
+                events = events.filter(**{lookup: value})
         return events

@@ -193,13 +193,27 @@ def temporary_credentials(profile: AwsProfile, user: str = "") -> DeferredRefres
     user = _who(profile, user)
     if profile.pk is None:
         return _new_temporary_credentials(profile, user)
-    key = (profile.pk, profile.version, user)
+    return _built_once(
+        _temporary,
+        (profile.pk, profile.version, user),
+        lambda: _new_temporary_credentials(profile, user),
+        stale=lambda k: k[0] == profile.pk and k[1] < profile.version,
+    )
+
+
+def _built_once(cache: dict, key: tuple, build: Callable[[], Any], stale: Callable[[tuple], bool]):
+    """`cache[key]` (keys start with the profile's pk and version), built the first time under
+    the lock so that concurrent requests build it once; the entries `stale` picks (those of the
+    profile's older versions) are dropped then."""
+    found = cache.get(key)
+    if found is not None:
+        return found
     with _lock:
-        if key not in _temporary:
-            for stale in [k for k in _temporary if k[0] == profile.pk and k[1] < key[1]]:
-                del _temporary[stale]
-            _temporary[key] = _new_temporary_credentials(profile, user)
-        return _temporary[key]
+        if key not in cache:
+            for old in [k for k in cache if stale(k)]:
+                del cache[old]
+            cache[key] = build()
+        return cache[key]
 
 
 def _new_temporary_credentials(profile: AwsProfile, user: str) -> DeferredRefreshableCredentials:
@@ -261,21 +275,13 @@ def client_for(
     user = _who(profile, user)
     if profile.pk is None:
         return build_client(profile, region, service, long_poll=long_poll, user=user)
-    key = (profile.pk, profile.version, region, service, long_poll, user)
-    client = _clients.get(key)
-    if client is not None:
-        return client
-    with _lock:
-        client = _clients.get(key)
-        if client is None:
-            # Drop clients built from older versions of this profile.
-            for stale in [k for k in _clients if k[0] == profile.pk and k[1] != profile.version]:
-                del _clients[stale]
-            client = build_client(
-                _complete(profile), region, service, long_poll=long_poll, user=user
-            )
-            _clients[key] = client
-    return client
+    return _built_once(
+        _clients,
+        (profile.pk, profile.version, region, service, long_poll, user),
+        lambda: build_client(_complete(profile), region, service, long_poll=long_poll, user=user),
+        # Clients built from other versions of this profile.
+        stale=lambda k: k[0] == profile.pk and k[1] != profile.version,
+    )
 
 
 def _complete(profile: AwsProfile) -> AwsProfile:

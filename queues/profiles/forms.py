@@ -103,6 +103,17 @@ class GroupChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+def _grant_field(label: str, help_text: str) -> GroupChoiceField:
+    """Ticks for the groups (other than the admins, who are always granted) given a right."""
+    return GroupChoiceField(
+        label=label,
+        queryset=Group.objects.exclude(name=ADMINS).order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
+
+
 class ProfileForm(forms.ModelForm):
     # Secrets typed in but not carried over when the form was redrawn (views._redisplayed).
     cleared_secrets: frozenset[str] | set[str] = frozenset()
@@ -150,20 +161,14 @@ class ProfileForm(forms.ModelForm):
         help_text="Leave blank for AWS. For moto, LocalStack or a VPC endpoint: http(s)://host:port",
     )
 
-    viewer_groups = GroupChoiceField(
-        label="May view",
-        queryset=Group.objects.exclude(name=ADMINS).order_by("name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Members (with the Viewer or Operator role) see this profile and its queues. "
+    viewer_groups = _grant_field(
+        "May view",
+        "Members (with the Viewer or Operator role) see this profile and its queues. "
         "Admins always do.",
     )
-    operator_groups = GroupChoiceField(
-        label="May operate",
-        queryset=Group.objects.exclude(name=ADMINS).order_by("name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Members with the Operator role change queues and send, receive and delete "
+    operator_groups = _grant_field(
+        "May operate",
+        "Members with the Operator role change queues and send, receive and delete "
         "messages here (and may view it). For a production profile, tick only who must.",
     )
 

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 import requests
 
+from bench.harness import stop_process
 from queues.accounts import oidc
 
 OIDC_DIR = Path(__file__).resolve().parent.parent / "oidc"
@@ -73,12 +74,7 @@ def oidc_provider(live_server) -> Iterator[str]:
             pytest.fail(f"the test OIDC provider did not start (exit code {process.poll()})")
         yield issuer
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, timeout=10)
 
 
 @pytest.fixture

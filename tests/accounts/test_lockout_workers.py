@@ -17,17 +17,11 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
+from bench.harness import free_port, gunicorn_command, stop_process
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 PASSWORD = "correct-horse-battery-staple"
 LOCKED = "Too many failed sign-ins. Wait 15 minutes before trying again."
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -90,26 +84,14 @@ def gunicorn(tmp_path, database_url) -> Iterator[str]:
     )
     finish(manage("shell", "-c", make_users))
     finish(static)
-    port = free_port()
+    base = f"http://127.0.0.1:{free_port()}"
     server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "sqsadmin.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--timeout",
-            "60",
-        ],
+        gunicorn_command(base, workers=2, threads=4),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=(tmp_path / "gunicorn.log").open("w"),
     )
-    base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
             try:
@@ -123,12 +105,7 @@ def gunicorn(tmp_path, database_url) -> Iterator[str]:
             pytest.fail("gunicorn did not answer /healthz")
         yield base
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop_process(server)
 
 
 def sign_in(base: str, username: str, password: str) -> requests.Response:

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from queues.models import AuditEvent
-from tests.helpers import HTMX, page_url, send, visible
+from tests.helpers import HTMX, page_url, receive_all, send, send_from_page, visible
 
 
 @pytest.fixture
@@ -150,11 +150,7 @@ def test_a_bad_json_field_match_is_refused_before_anything_is_received(operator,
 
 def test_more_than_100_copies_are_sent_with_progress(operator, profile, raw_sqs):
     url = raw_sqs.create_queue(QueueName="orders")["QueueUrl"]
-    started = operator.post(
-        page_url("messages-send", profile, "orders"),
-        {"body": "bulk", "body_format": "text", "copies": 250},
-        headers=HTMX,
-    )
+    started = send_from_page(operator, profile, "orders", "bulk", copies=250)
     assert "At most 10,000" in started.content.decode()
     events = _events(operator, _stream_url(started))
     assert [n for n, _ in events].count("progress") == 3  # 100 a step
@@ -224,14 +220,19 @@ def fifo(raw_sqs) -> str:
     )["QueueUrl"]
 
 
+def _import_good_and_bad(operator, profile, mode: str):
+    """The file of two good FIFO lines and four bad ones, imported to imports.fifo in `mode`."""
+    return operator.post(
+        page_url("messages-import", profile, "imports.fifo"),
+        {"file": _ndjson(*GOOD_FIFO, *BAD), "mode": mode},
+        headers=HTMX,
+    )
+
+
 def test_an_import_dry_run_reports_each_bad_line_and_sends_nothing(
     operator, profile, fifo, raw_sqs
 ):
-    response = operator.post(
-        page_url("messages-import", profile, "imports.fifo"),
-        {"file": _ndjson(*GOOD_FIFO, *BAD), "mode": "dry-run"},
-        headers=HTMX,
-    )
+    response = _import_good_and_bad(operator, profile, "dry-run")
     html = response.content.decode()
     assert "Dry run: nothing was sent." in html and "6 lines read: 2 valid, 4 with errors" in html
     assert "Line 3: not JSON" in html
@@ -245,20 +246,11 @@ def test_an_import_dry_run_reports_each_bad_line_and_sends_nothing(
 def test_an_import_sends_the_valid_lines_with_attributes_and_group_ids(
     operator, profile, fifo, raw_sqs
 ):
-    started = operator.post(
-        page_url("messages-import", profile, "imports.fifo"),
-        {"file": _ndjson(*GOOD_FIFO, *BAD), "mode": "import"},
-        headers=HTMX,
-    )
+    started = _import_good_and_bad(operator, profile, "import")
     assert "Line 3: not JSON" in started.content.decode()
     events = _events(operator, _stream_url(started))
     assert "Sent 2 of 2 messages." in events[-1][1]
-    got = raw_sqs.receive_message(
-        QueueUrl=fifo,
-        MaxNumberOfMessages=10,
-        MessageAttributeNames=["All"],
-        MessageSystemAttributeNames=["All"],
-    )["Messages"]
+    got = receive_all(raw_sqs, fifo)
     by_body = {m["Body"]: m for m in got}
     assert set(by_body) == {"first", "second"}
     assert by_body["first"]["Attributes"]["MessageGroupId"] == "g1"
@@ -293,12 +285,7 @@ def test_export_then_import_round_trips_bodies_attributes_and_groups(operator, p
         page_url("messages-import", profile, "target.fifo"), {"file": upload, "mode": "import"}
     )
     _events(operator, _stream_url(started))
-    got = raw_sqs.receive_message(
-        QueueUrl=target,
-        MaxNumberOfMessages=10,
-        MessageAttributeNames=["All"],
-        MessageSystemAttributeNames=["All"],
-    )["Messages"]
+    got = receive_all(raw_sqs, target)
     assert sorted(
         (
             m["Body"],

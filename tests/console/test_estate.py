@@ -8,31 +8,18 @@ import socketserver
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
-import boto3
 import pytest
 from django.urls import reverse
 
 from queues.console import estate, monitoring
 from queues.models import AuthMode, AwsProfile
-from queues.profiles import credentials
 from queues.sqs import QueueCounts
 from tests import sqs_lanes
-from tests.helpers import REGION, redrive, send
+from tests.helpers import REGION, aws_client, profile_calls, redrive, refuse_cloudwatch, send
 
 OTHER_REGION = "eu-west-1"
 ESTATE = "/estate/"
-
-
-def sqs_in(endpoint: str, region: str):
-    return boto3.client(
-        "sqs",
-        endpoint_url=endpoint,
-        region_name=region,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
 
 
 def queue_with_dlq(sqs, name: str, dead_letters: int) -> None:
@@ -101,7 +88,7 @@ def test_dead_letter_queues_of_every_profile_are_listed_and_a_hung_endpoint_hold
 ):
     queue_with_dlq(raw_sqs, "orders", 4)
     queue_with_dlq(raw_sqs, "quiet", 0)
-    queue_with_dlq(sqs_in(sqs_endpoint, OTHER_REGION), "payments", 2)
+    queue_with_dlq(aws_client("sqs", sqs_endpoint, OTHER_REGION), "payments", 2)
     new_profile("Green", OTHER_REGION, sqs_endpoint)
     # Named to sort first: scanned one after another, it would hold the others up.
     host, port = hung_endpoint.server_address
@@ -145,10 +132,7 @@ def test_the_snapshot_is_shared_until_someone_refreshes_it(
     queue_with_dlq(raw_sqs, "orders", 1)
     client.force_login(viewer_user)
     client.get(ESTATE)
-    seen: list[str] = []
-    credentials.client_for(profile, REGION).meta.events.register(
-        "before-call.sqs.*", lambda model, **kw: seen.append(model.name)
-    )
+    seen = profile_calls(profile)
 
     client.force_login(operator_user)  # someone else
     html = client.get(ESTATE).content.decode()
@@ -166,18 +150,11 @@ def test_the_snapshot_is_shared_until_someone_refreshes_it(
 
 @sqs_lanes.serves_cloudwatch
 def test_old_messages_come_from_cloudwatch_and_rising_depth_from_the_samples(
-    client, viewer_user, profile, raw_sqs, sqs_endpoint, settings
+    client, viewer_user, profile, raw_sqs, cloudwatch, settings
 ):
     settings.ESTATE_OLDEST_AGE_SECONDS = 3600
     for name in ("stale", "fresh", "growing"):
         raw_sqs.create_queue(QueueName=name)
-    cloudwatch = boto3.client(
-        "cloudwatch",
-        endpoint_url=sqs_endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
     now = datetime.now(UTC)
     for name, age in (("stale", 7300), ("fresh", 40)):
         cloudwatch.put_metric_data(
@@ -211,13 +188,7 @@ def test_old_messages_come_from_cloudwatch_and_rising_depth_from_the_samples(
 def test_without_cloudwatch_the_page_says_ages_need_it(client, viewer_user, profile, raw_sqs):
     raw_sqs.create_queue(QueueName="orders")
 
-    def refuse(**kwargs):
-        error = {"Error": {"Code": "AccessDenied", "Message": "no cloudwatch:GetMetricData"}}
-        return SimpleNamespace(status_code=403), {**error, "ResponseMetadata": {}}
-
-    credentials.client_for(profile, REGION, "cloudwatch").meta.events.register(
-        "before-call.cloudwatch.GetMetricData", refuse
-    )
+    refuse_cloudwatch(profile)
     client.force_login(viewer_user)
     html = client.get(ESTATE).content.decode()
     assert "Oldest-message ages need CloudWatch: CloudWatch refused this profile" in html
@@ -235,10 +206,7 @@ def test_only_the_profiles_a_user_may_view_are_shown_or_scanned(
 ):
     queue_with_dlq(raw_sqs, "orders", 1)
     hidden = new_profile("Secret", REGION, sqs_endpoint, granted=False)
-    scanned: list[str] = []
-    credentials.client_for(hidden, REGION).meta.events.register(
-        "before-call.sqs.*", lambda model, **kw: scanned.append(model.name)
-    )
+    scanned = profile_calls(hidden)
     client.force_login(viewer_user)
     html = client.get(ESTATE).content.decode()
     client.post(ESTATE)

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.core.cache import cache
 
 from queues.console.views.queue_list import _chunk_query
 from queues.profiles import guard
@@ -149,13 +150,28 @@ def test_an_endpoint_whose_connects_hang_costs_one_budget_not_the_connect_timeou
     ]
 
 
+def _breaker_opening_after(failures: int, settings, client, viewer_user, faulty) -> str:
+    """One attempt a request, the breaker opening after `failures` of them, the viewer signed in:
+    the URL of the profile's queue list."""
+    settings.AWS_BREAKER_FAILURES = failures
+    settings.AWS_MAX_ATTEMPTS = 1
+    client.force_login(viewer_user)
+    return page_url("queue-list", faulty)
+
+
+def _end_cool_down(faulty, proxy) -> str:
+    """The open breaker's cool-down over (as if 30 s passed); its cache key."""
+    key = f"sqsadmin:breaker:{guard.endpoint_key(faulty.pk, 'us-east-1', proxy.url)}"
+    state = cache.get(key)
+    state.retry_at = 1.0
+    cache.set(key, state)
+    return key
+
+
 def test_the_breaker_opens_after_repeated_failures_then_probes_and_closes(
     client, viewer_user, faulty, proxy, settings
 ):
-    settings.AWS_BREAKER_FAILURES = 2
-    settings.AWS_MAX_ATTEMPTS = 1
-    client.force_login(viewer_user)
-    url = page_url("queue-list", faulty)
+    url = _breaker_opening_after(2, settings, client, viewer_user, faulty)
     proxy.set("refuse")
     client.get(url)
     client.get(url)
@@ -166,34 +182,21 @@ def test_the_breaker_opens_after_repeated_failures_then_probes_and_closes(
     assert f"The SQS endpoint {proxy.url}" in html
     assert "has been unreachable since" in html
     assert "sqsadmin will try again at" in html
-    # The cool-down ends (as if 30 s passed): one probe goes through, its answer closes it.
-    from django.core.cache import cache
-
-    key = guard.endpoint_key(faulty.pk, "us-east-1", proxy.url)
-    state = cache.get(f"sqsadmin:breaker:{key}")
-    state.retry_at = 1.0
-    cache.set(f"sqsadmin:breaker:{key}", state)
+    # The cool-down ends: one probe goes through, its answer closes it.
+    key = _end_cool_down(faulty, proxy)
     proxy.set("pass")
     response = client.get(url)
     assert response.status_code == 200
     assert "orders" in response.content.decode()
     assert proxy.count() == 3
-    assert cache.get(f"sqsadmin:breaker:{key}") is None
+    assert cache.get(key) is None
 
 
 def test_a_failed_probe_opens_the_breaker_again(client, viewer_user, faulty, proxy, settings):
-    settings.AWS_BREAKER_FAILURES = 1
-    settings.AWS_MAX_ATTEMPTS = 1
-    client.force_login(viewer_user)
-    url = page_url("queue-list", faulty)
+    url = _breaker_opening_after(1, settings, client, viewer_user, faulty)
     proxy.set("refuse")
     client.get(url)
-    from django.core.cache import cache
-
-    key = f"sqsadmin:breaker:{guard.endpoint_key(faulty.pk, 'us-east-1', proxy.url)}"
-    state = cache.get(key)
-    state.retry_at = 1.0
-    cache.set(key, state)
+    _end_cool_down(faulty, proxy)
     client.get(url)  # the probe, which fails
     assert proxy.count() == 2
     assert "has been unreachable since" in client.get(url).content.decode()
@@ -203,11 +206,9 @@ def test_a_failed_probe_opens_the_breaker_again(client, viewer_user, faulty, pro
 def test_answers_that_are_errors_do_not_open_the_breaker(
     client, viewer_user, faulty, proxy, settings
 ):
-    settings.AWS_BREAKER_FAILURES = 1
-    settings.AWS_MAX_ATTEMPTS = 1
-    client.force_login(viewer_user)
+    url = _breaker_opening_after(1, settings, client, viewer_user, faulty)
     proxy.set("503")
     for _ in range(3):
-        html = client.get(page_url("queue-list", faulty)).content.decode()
+        html = client.get(url).content.decode()
         assert "SQS is unavailable (HTTP 503" in html
     assert proxy.count() == 3

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from bench.harness import free_port, server_process
+from bench.harness import free_port, gunicorn_command, server_process, signed_in_session
 
 USERNAME, PASSWORD = "isolation-admin", "isolation-password-not-secret"
 SETUP = """
@@ -30,24 +30,6 @@ for slug, endpoint in (("hung", {hung!r}), ("healthy", {healthy!r})):
         access_key_id="AKIAISOLATION", secret_access_key="isolation-secret",
     )
 """
-
-
-def _signed_in(base: str) -> requests.Session:
-    session = requests.Session()
-    session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=32))
-    login = f"{base}/accounts/login/"
-    session.get(login, timeout=30).raise_for_status()
-    session.post(
-        login,
-        data={
-            "username": USERNAME,
-            "password": PASSWORD,
-            "csrfmiddlewaretoken": session.cookies["csrftoken"],
-        },
-        headers={"Referer": login},
-        timeout=30,
-    ).raise_for_status()
-    return session
 
 
 def test_a_hung_endpoint_leaves_healthz_and_other_profiles_answering(
@@ -76,20 +58,9 @@ def test_a_hung_endpoint_leaves_healthz_and_other_profiles_answering(
         [str(python), "manage.py", "shell", "-c", setup], env=env, check=True, timeout=120
     )
     base = f"http://127.0.0.1:{free_port()}"
-    gunicorn = [
-        str(python.with_name("gunicorn")),
-        "sqsadmin.wsgi",
-        "--bind",
-        base.removeprefix("http://"),
-        "--workers",
-        "1",
-        "--threads",
-        "4",
-        "--timeout",
-        "120",
-    ]
+    gunicorn = gunicorn_command(base, workers=1, threads=4, timeout=120)
     with server_process(gunicorn, f"{base}/healthz", env=env):
-        session = _signed_in(base)
+        session = signed_in_session(base, USERNAME, PASSWORD, pool_maxsize=32)
         hung_url = f"{base}/p/hung/us-east-1/queues/"
         with ThreadPoolExecutor(max_workers=16) as pool:
             hung = [pool.submit(session.get, hung_url, timeout=90) for _ in range(16)]

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from queues.models import AuditEvent
-from tests.helpers import HTMX, REGION, page_url, send, visible
+from tests.helpers import HTMX, REGION, page_url, send, send_from_page, visible
 
 
 @pytest.fixture
@@ -66,11 +66,7 @@ def test_a_missing_queue_is_a_404_page_that_says_so(operator, profile):
 def test_sending_shows_the_message_id_and_refreshes_the_counts(
     operator, profile, raw_sqs, standard_url
 ):
-    response = operator.post(
-        page_url("messages-send", profile, "orders"),
-        {"body": "hello", "body_format": "text", "copies": 1},
-        headers=HTMX,
-    )
+    response = send_from_page(operator, profile, "orders", "hello")
     html = response.content.decode()
     assert response["HX-Trigger"] == '{"countsChanged": {}}'
     counts = operator.get(page_url("messages-counts", profile, "orders"), headers=HTMX)
@@ -85,11 +81,7 @@ def test_sending_shows_the_message_id_and_refreshes_the_counts(
 def test_a_standard_queue_takes_a_group_id_for_fair_queues(
     operator, profile, raw_sqs, standard_url
 ):
-    operator.post(
-        page_url("messages-send", profile, "orders"),
-        {"body": "tenant work", "body_format": "text", "copies": 1, "group_id": "tenant-7"},
-        headers=HTMX,
-    )
+    send_from_page(operator, profile, "orders", "tenant work", group_id="tenant-7")
     (message,) = raw_sqs.receive_message(
         QueueUrl=standard_url, MessageSystemAttributeNames=["MessageGroupId"]
     )["Messages"]
@@ -104,16 +96,8 @@ def test_a_standard_queue_takes_a_group_id_for_fair_queues(
 
 
 def test_a_fifo_send_shows_the_sequence_number(operator, profile, raw_sqs, fifo_url):
-    html = operator.post(
-        page_url("messages-send", profile, "payments.fifo"),
-        {
-            "body": "pay",
-            "body_format": "text",
-            "copies": 1,
-            "group_id": "c1",
-            "deduplication_id": "pay-1",
-        },
-        headers=HTMX,
+    html = send_from_page(
+        operator, profile, "payments.fifo", "pay", group_id="c1", deduplication_id="pay-1"
     ).content.decode()
     assert "Sequence number <code>" in html
     (message,) = raw_sqs.receive_message(
@@ -147,11 +131,7 @@ def test_attributes_and_json_are_sent_as_typed(operator, profile, raw_sqs, stand
 
 
 def test_copies_are_sent_in_batches(operator, profile, raw_sqs, standard_url):
-    html = operator.post(
-        page_url("messages-send", profile, "orders"),
-        {"body": "copy", "body_format": "text", "copies": 23},
-        headers=HTMX,
-    ).content.decode()
+    html = send_from_page(operator, profile, "orders", "copy", copies=23).content.decode()
     assert "Sent 23 of 23 messages." in html
     assert visible(raw_sqs, standard_url) == 23
 
@@ -159,11 +139,7 @@ def test_copies_are_sent_in_batches(operator, profile, raw_sqs, standard_url):
 def test_fifo_copies_each_get_a_deduplication_id_so_all_arrive(
     operator, profile, raw_sqs, fifo_url
 ):
-    operator.post(
-        page_url("messages-send", profile, "payments.fifo"),
-        {"body": "same", "body_format": "text", "copies": 5, "group_id": "g"},
-        headers=HTMX,
-    )
+    send_from_page(operator, profile, "payments.fifo", "same", copies=5, group_id="g")
     assert visible(raw_sqs, fifo_url) == 5
 
 
@@ -175,11 +151,7 @@ def test_copies_too_big_for_one_batch_are_split_and_all_sent(
     raw_sqs.set_queue_attributes(
         QueueUrl=standard_url, Attributes={"MaximumMessageSize": "1048576"}
     )
-    html = operator.post(
-        page_url("messages-send", profile, "orders"),
-        {"body": body, "body_format": "text", "copies": 2},
-        headers=HTMX,
-    ).content.decode()
+    html = send_from_page(operator, profile, "orders", body, copies=2).content.decode()
     assert "Sent 2 of 2 messages." in html
 
 
@@ -212,16 +184,8 @@ def test_copies_that_fail_are_listed_one_by_one(rf, operator_user, profile):
 def test_fifo_copies_leave_room_for_their_deduplication_suffix(
     operator, profile, raw_sqs, fifo_url
 ):
-    html = operator.post(
-        page_url("messages-send", profile, "payments.fifo"),
-        {
-            "body": "b",
-            "body_format": "text",
-            "copies": 10,
-            "group_id": "g",
-            "deduplication_id": "d" * 126,
-        },
-        headers=HTMX,
+    html = send_from_page(
+        operator, profile, "payments.fifo", "b", copies=10, group_id="g", deduplication_id="d" * 126
     ).content.decode()
     assert "at most 125 characters when sending 10 copies" in html
     assert visible(raw_sqs, fifo_url) == 0

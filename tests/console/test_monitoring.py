@@ -6,35 +6,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from html import unescape
-from types import SimpleNamespace
 
-import boto3
 import pytest
 
 from queues.console import monitoring
-from queues.profiles import credentials
 from queues.sqs import QueueCounts
 from tests import sqs_lanes
-from tests.helpers import HTMX, REGION, page_url, send
-
-
-@pytest.fixture
-def cloudwatch(sqs_endpoint):
-    return boto3.client(
-        "cloudwatch",
-        endpoint_url=sqs_endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-
-
-def calls(profile, service: str = "sqs") -> list[str]:
-    """The operations the dashboard's own cached client for `service` makes from now on."""
-    seen: list[str] = []
-    client = credentials.client_for(profile, REGION, service)
-    client.meta.events.register("before-call.*.*", lambda model, **kw: seen.append(model.name))
-    return seen
+from tests.helpers import HTMX, REGION, page_url, profile_calls, refuse_cloudwatch, send
 
 
 @pytest.fixture(autouse=True)
@@ -75,7 +53,7 @@ def test_the_live_poll_is_one_call_recorded_as_a_sample(client, viewer_user, pro
     client.force_login(viewer_user)
     client.get(page_url("queue-monitoring", profile, "live"))
     send(raw_sqs, url, 5)
-    seen = calls(profile)
+    seen = profile_calls(profile)
     html = client.get(page_url("queue-monitoring-live", profile, "live"), headers=HTMX)
     assert seen == ["GetQueueAttributes"]
     text = html.content.decode().strip()
@@ -126,7 +104,7 @@ def test_cloudwatch_metrics_show_with_their_numbers_from_one_call(
             ],
         )
     client.force_login(viewer_user)
-    seen = calls(profile, "cloudwatch")
+    seen = profile_calls(profile, "cloudwatch")
     html = client.get(page_url("queue-monitoring", profile, "orders")).content.decode()
     assert seen == ["GetMetricData"]
     assert 'id="cloudwatch-note"' not in html
@@ -157,13 +135,7 @@ def test_without_cloudwatch_data_the_tab_says_why_and_keeps_the_live_chart(
 def test_when_cloudwatch_refuses_the_profile_the_tab_says_so(
     client, viewer_user, profile, standard_url
 ):
-    def refuse(**kwargs):
-        error = {"Error": {"Code": "AccessDenied", "Message": "no cloudwatch:GetMetricData"}}
-        return SimpleNamespace(status_code=403), {**error, "ResponseMetadata": {}}
-
-    credentials.client_for(profile, REGION, "cloudwatch").meta.events.register(
-        "before-call.cloudwatch.GetMetricData", refuse
-    )
+    refuse_cloudwatch(profile)
     client.force_login(viewer_user)
     html = unescape(client.get(page_url("queue-monitoring", profile, "orders")).content.decode())
     assert "No CloudWatch metrics: CloudWatch refused this profile" in html
@@ -174,7 +146,7 @@ def test_when_cloudwatch_refuses_the_profile_the_tab_says_so(
 def test_list_rows_show_recent_depth_without_extra_calls(client, viewer_user, profile, raw_sqs):
     urls = [raw_sqs.create_queue(QueueName=f"s-{i}")["QueueUrl"] for i in range(3)]
     client.force_login(viewer_user)
-    seen = calls(profile)
+    seen = profile_calls(profile)
     html = client.get(page_url("queue-list", profile)).content.decode()
     (chunk,) = [unescape(u) for u in re.findall(r'hx-get="([^"]+queue-rows[^"]+)"', html)]
     first = client.get(chunk, headers=HTMX).content.decode()

@@ -10,8 +10,7 @@ from html import unescape
 import pytest
 
 from queues.console import queue_index
-from queues.profiles import credentials
-from tests.helpers import REGION, page_url
+from tests.helpers import page_url
 
 QUEUES = 300
 
@@ -34,14 +33,6 @@ def small_pages(monkeypatch):
 def builds_in_place(monkeypatch):
     """Background refreshes run before the response, so the test sees their outcome."""
     monkeypatch.setattr(queue_index, "_start", lambda target, *args: target(*args))
-
-
-@pytest.fixture
-def calls(profile):
-    seen: list[str] = []
-    client = credentials.client_for(profile, REGION)
-    client.meta.events.register("before-call.sqs.*", lambda model, **kw: seen.append(model.name))
-    return seen
 
 
 def rows(html: str) -> list[str]:

@@ -8,21 +8,11 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from queues.profiles import credentials
 from tests.helpers import REGION, page_url, redrive
 
 
 def chunk_urls(html: str) -> list[str]:
     return [unescape(u) for u in re.findall(r'<tbody class="queue-chunk" hx-get="([^"]+)"', html)]
-
-
-@pytest.fixture
-def calls(profile):
-    """Counts the SQS operations the dashboard's own client makes."""
-    seen: list[str] = []
-    client = credentials.client_for(profile, REGION)
-    client.meta.events.register("before-call.sqs.*", lambda model, **kw: seen.append(model.name))
-    return seen
 
 
 def test_the_first_paint_lists_names_without_a_call_per_queue(

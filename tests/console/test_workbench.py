@@ -109,27 +109,27 @@ def test_the_dlq_page_offers_the_redrive_panel_and_other_queues_do_not(
     assert 'id="redrive"' not in source
 
 
-def test_a_custom_destination_of_the_other_type_is_refused_before_any_call(
-    operator, profile, raw_sqs, redrive_url, fifo_url
+@pytest.mark.parametrize(
+    ("data", "refusal"),
+    [
+        pytest.param(
+            {"destination": "custom", "destination_queue": "payments.fifo", "velocity": "system"},
+            "redrives it only to Standard queues",
+            id="custom-destination-of-the-other-type",
+        ),
+        pytest.param(
+            {"destination": "source", "velocity": "custom", "max_per_second": "501"},
+            "less than or equal to 500",
+            id="custom-velocity-over-500",
+        ),
+    ],
+)
+def test_a_redrive_form_mistake_is_refused_before_any_call(
+    operator, profile, redrive_url, fifo_url, data, refusal
 ):
-    response = operator.post(
-        page_url("redrive-start", profile, "orders-dlq"),
-        {"destination": "custom", "destination_queue": "payments.fifo", "velocity": "system"},
-        headers=HTMX,
-    )
+    response = operator.post(page_url("redrive-start", profile, "orders-dlq"), data, headers=HTMX)
     assert response.status_code == 400
-    assert "redrives it only to Standard queues" in response.content.decode()
-    assert not AuditEvent.objects.filter(action="start_redrive").exists()
-
-
-def test_a_custom_velocity_needs_a_number_between_1_and_500(operator, profile, redrive_url):
-    response = operator.post(
-        page_url("redrive-start", profile, "orders-dlq"),
-        {"destination": "source", "velocity": "custom", "max_per_second": "501"},
-        headers=HTMX,
-    )
-    assert response.status_code == 400
-    assert "less than or equal to 500" in response.content.decode()
+    assert refusal in response.content.decode()
     assert not AuditEvent.objects.filter(action="start_redrive").exists()
 
 
@@ -292,6 +292,15 @@ def _poll_ids(raw_sqs, url: str) -> list[str]:
     ]
 
 
+def _transfer(operator, profile, sent: dict, transfer: str, target: str):
+    """The workbench's Move or Copy of one selected message of "orders" to `target`."""
+    return operator.post(
+        page_url("messages-transfer", profile, "orders"),
+        {"selected": [sent["MessageId"]], "transfer": transfer, "target": target},
+        headers=HTMX,
+    )
+
+
 def test_move_selected_sends_with_attributes_then_deletes_and_audits_the_new_ids(
     operator, profile, raw_sqs, standard_url
 ):
@@ -299,11 +308,7 @@ def test_move_selected_sends_with_attributes_then_deletes_and_audits_the_new_ids
     sent = raw_sqs.send_message(
         QueueUrl=standard_url, MessageBody="payload", MessageAttributes=THREE_ATTRIBUTES
     )
-    response = operator.post(
-        page_url("messages-transfer", profile, "orders"),
-        {"selected": [sent["MessageId"]], "transfer": "move", "target": "replay"},
-        headers=HTMX,
-    )
+    response = _transfer(operator, profile, sent, "move", "replay")
     html = response.content.decode()
     assert response.status_code == 200, html
     assert "Moved 1 of 1 message to" in html
@@ -326,11 +331,7 @@ def test_move_to_a_fifo_queue_without_a_group_is_refused_and_the_message_stays(
     sent = raw_sqs.send_message(
         QueueUrl=standard_url, MessageBody="payload", MessageAttributes=THREE_ATTRIBUTES
     )
-    response = operator.post(
-        page_url("messages-transfer", profile, "orders"),
-        {"selected": [sent["MessageId"]], "transfer": "move", "target": "payments.fifo"},
-        headers=HTMX,
-    )
+    response = _transfer(operator, profile, sent, "move", "payments.fifo")
     html = response.content.decode()
     assert "Moved 0 of 1 message" in html
     assert "needs a message group ID" in html and "It is still in orders" in html
@@ -344,11 +345,7 @@ def test_move_to_a_queue_that_does_not_exist_changes_nothing(
     operator, profile, raw_sqs, standard_url
 ):
     sent = raw_sqs.send_message(QueueUrl=standard_url, MessageBody="payload")
-    response = operator.post(
-        page_url("messages-transfer", profile, "orders"),
-        {"selected": [sent["MessageId"]], "transfer": "move", "target": "no-such-queue"},
-        headers=HTMX,
-    )
+    response = _transfer(operator, profile, sent, "move", "no-such-queue")
     assert response.status_code == 400
     assert "There is no queue &#x27;no-such-queue&#x27;" in response.content.decode()
     assert visible(raw_sqs, standard_url) == 1
@@ -357,16 +354,28 @@ def test_move_to_a_queue_that_does_not_exist_changes_nothing(
 def test_copy_selected_keeps_the_original(operator, profile, raw_sqs, standard_url):
     target_url = raw_sqs.create_queue(QueueName="replay")["QueueUrl"]
     sent = raw_sqs.send_message(QueueUrl=standard_url, MessageBody="payload")
-    response = operator.post(
-        page_url("messages-transfer", profile, "orders"),
-        {"selected": [sent["MessageId"]], "transfer": "copy", "target": "replay"},
-        headers=HTMX,
-    )
+    response = _transfer(operator, profile, sent, "copy", "replay")
     assert "Copied 1 of 1 message" in response.content.decode()
     assert visible(raw_sqs, standard_url) == 1 and visible(raw_sqs, target_url) == 1
     assert AuditEvent.objects.get(action="copy_messages").parameters["message_ids"] == [
         sent["MessageId"]
     ]
+
+
+def _resend_and_delete(operator, profile, sent: dict, target: str, body: str, **fields):
+    """Edit and resend's Send of `sent` (a message of "orders") to `target`, deleting the
+    original."""
+    return operator.post(
+        page_url("messages-resend", profile, "orders"),
+        {
+            "original_id": sent["MessageId"],
+            "target": target,
+            "body": body,
+            "delete_original": "on",
+            **fields,
+        },
+        headers=HTMX,
+    )
 
 
 def test_edit_and_resend_opens_the_message_then_sends_the_edit_and_deletes_the_original(
@@ -384,20 +393,17 @@ def test_edit_and_resend_opens_the_message_then_sends_the_edit_and_deletes_the_o
     # The body, as the edit box shows it (however the HTML escapes its quotes).
     assert '{"fixed": false}' in unescape(opened) and 'value="order-created"' in opened
     assert visible(raw_sqs, standard_url) == 1  # opening released it
-    response = operator.post(
-        page_url("messages-resend", profile, "orders"),
-        {
-            "original_id": sent["MessageId"],
-            "target": "replay",
-            "body": '{"fixed": true}',
-            "body_format": "json",
-            "attribute_name": ["event", "tenant"],
-            "attribute_type": ["String", "String"],
-            "attribute_custom": ["", "id"],
-            "attribute_value": ["order-fixed", "acme"],
-            "delete_original": "on",
-        },
-        headers=HTMX,
+    response = _resend_and_delete(
+        operator,
+        profile,
+        sent,
+        "replay",
+        '{"fixed": true}',
+        body_format="json",
+        attribute_name=["event", "tenant"],
+        attribute_type=["String", "String"],
+        attribute_custom=["", "id"],
+        attribute_value=["order-fixed", "acme"],
     )
     html = response.content.decode()
     assert response.status_code == 200, html
@@ -421,16 +427,7 @@ def test_edit_and_resend_checks_the_target_queues_rules_and_sends_nothing(
     operator, profile, raw_sqs, standard_url, fifo_url
 ):
     sent = raw_sqs.send_message(QueueUrl=standard_url, MessageBody="x")
-    response = operator.post(
-        page_url("messages-resend", profile, "orders"),
-        {
-            "original_id": sent["MessageId"],
-            "target": "payments.fifo",
-            "body": "edited",
-            "delete_original": "on",
-        },
-        headers=HTMX,
-    )
+    response = _resend_and_delete(operator, profile, sent, "payments.fifo", "edited")
     assert response.status_code == 400
     assert "FIFO queues need a message group ID." in response.content.decode()
     assert visible(raw_sqs, standard_url) == 1 and visible(raw_sqs, fifo_url) == 0

@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
+from queues.models import AuthMode
 from tests.sqs_lanes import ACCOUNT
 
 TRUST_ANCHOR_ARN = (
@@ -40,6 +41,21 @@ class Issued:
         return self.key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
         ).decode()
+
+
+def roles_anywhere_values(cert: Issued, passphrase: str = "") -> dict:
+    """An IAM Roles Anywhere profile's values (as model fields and as form fields) for `cert`,
+    its key encrypted with `passphrase` when there is one."""
+    return {
+        "name": "Workload",
+        "auth_mode": AuthMode.ROLES_ANYWHERE,
+        "region": "us-east-1",
+        "trust_anchor_arn": TRUST_ANCHOR_ARN,
+        "rolesanywhere_profile_arn": RA_PROFILE_ARN,
+        "role_arn": ROLE_ARN,
+        "certificate_pem": cert.certificate_pem,
+        "private_key_pem": cert.key_pem(passphrase),
+    }
 
 
 def new_key(kind: str = "rsa"):

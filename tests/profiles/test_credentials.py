@@ -11,7 +11,7 @@ from queues.models import AuthMode, AwsProfile
 from queues.profiles import credentials
 from queues.sqs import AccessDenied
 
-from .pki import ACCOUNT, RA_PROFILE_ARN, ROLE_ARN, TRUST_ANCHOR_ARN, issue
+from .pki import ACCOUNT, RA_PROFILE_ARN, ROLE_ARN, TRUST_ANCHOR_ARN, issue, roles_anywhere_values
 
 REGION = "us-east-1"
 
@@ -36,23 +36,18 @@ def _assume_role_profile(endpoint: str, **overrides) -> AwsProfile:
 
 
 def _roles_anywhere_profile(endpoint: str, cert, passphrase: str = "", **overrides) -> AwsProfile:
-    values = {
-        "name": "Workload",
-        "slug": "workload",
-        "auth_mode": AuthMode.ROLES_ANYWHERE,
-        "trust_anchor_arn": TRUST_ANCHOR_ARN,
-        "rolesanywhere_profile_arn": RA_PROFILE_ARN,
-        "role_arn": ROLE_ARN,
-        "certificate_pem": cert.certificate_pem,
-        "private_key_pem": cert.key_pem(passphrase),
-        "private_key_passphrase": passphrase,
-        "duration_seconds": 3600,
-        "role_session_name": "workload-1",
-        "endpoint_url": endpoint,
-        "region": REGION,
-    }
-    values.update(overrides)
-    return AwsProfile.objects.create(**values)
+    return AwsProfile.objects.create(
+        **{
+            **roles_anywhere_values(cert, passphrase),
+            "slug": "workload",
+            "private_key_passphrase": passphrase,
+            "duration_seconds": 3600,
+            "role_session_name": "workload-1",
+            "endpoint_url": endpoint,
+            "region": REGION,
+            **overrides,
+        }
+    )
 
 
 def test_static_keys_reach_sts_and_sqs(profile, raw_sqs):

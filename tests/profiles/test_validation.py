@@ -14,7 +14,7 @@ from django.urls import reverse
 from queues.models import AuthMode, AwsProfile
 from queues.profiles.validation import validate_endpoint_url, validate_profile
 
-from .pki import RA_PROFILE_ARN, ROLE_ARN, TRUST_ANCHOR_ARN, issue
+from .pki import ROLE_ARN, issue, roles_anywhere_values
 
 CREATE = reverse("profiles:create")
 
@@ -166,16 +166,7 @@ def test_each_mode_needs_its_own_fields_in_the_model_too(db):
 
 
 def test_roles_anywhere_key_checks_are_the_models_too(db, client_cert, test_ca):
-    values = {
-        "name": "Workload",
-        "auth_mode": AuthMode.ROLES_ANYWHERE,
-        "region": "us-east-1",
-        "trust_anchor_arn": TRUST_ANCHOR_ARN,
-        "rolesanywhere_profile_arn": RA_PROFILE_ARN,
-        "role_arn": ROLE_ARN,
-        "certificate_pem": client_cert.certificate_pem,
-        "private_key_pem": client_cert.key_pem(),
-    }
+    values = roles_anywhere_values(client_cert)
     AwsProfile(slug="workload", **values).full_clean()
     other = issue(test_ca, "someone-else").key_pem()
     assert _model_errors({**values, "private_key_pem": other}) == {

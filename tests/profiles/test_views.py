@@ -11,7 +11,15 @@ from django.urls import reverse
 from queues.models import AuditEvent, AuthMode, AwsProfile
 from queues.profiles import credentials
 
-from .pki import ACCOUNT, RA_PROFILE_ARN, ROLE_ARN, TRUST_ANCHOR_ARN, issue, make_ca
+from .pki import (
+    ACCOUNT,
+    RA_PROFILE_ARN,
+    ROLE_ARN,
+    TRUST_ANCHOR_ARN,
+    issue,
+    make_ca,
+    roles_anywhere_values,
+)
 
 SECRET = "test-secret-access-key-value"
 LIST = reverse("profiles:list")
@@ -39,22 +47,14 @@ def _static(**overrides) -> dict:
 
 
 def _roles_anywhere(cert, passphrase: str = "", **overrides) -> dict:
-    data = {
-        "name": "Workload",
-        "auth_mode": AuthMode.ROLES_ANYWHERE,
-        "region": "us-east-1",
-        "trust_anchor_arn": TRUST_ANCHOR_ARN,
-        "rolesanywhere_profile_arn": RA_PROFILE_ARN,
-        "role_arn": ROLE_ARN,
-        "certificate_pem": cert.certificate_pem,
-        "private_key_pem": cert.key_pem(passphrase),
+    return {
+        **roles_anywhere_values(cert, passphrase),
         "private_key_passphrase": passphrase,
         "duration_seconds": "3600",
         "role_session_name": "",
         "certificate_chain_pem": "",
+        **overrides,
     }
-    data.update(overrides)
-    return data
 
 
 def _errors(response, field: str) -> list[str]:

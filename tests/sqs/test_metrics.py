@@ -10,24 +10,7 @@ from botocore.stub import Stubber
 
 from queues.sqs.metrics import QUEUE_METRICS, CloudWatchMetrics, MetricsUnavailable
 from tests import sqs_lanes
-from tests.helpers import REGION
-
-
-@pytest.fixture
-def cloudwatch(sqs_endpoint):
-    return boto3.client(
-        "cloudwatch",
-        endpoint_url=sqs_endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-
-
-def calls_of(client) -> list[str]:
-    seen: list[str] = []
-    client.meta.events.register("before-call.*.*", lambda model, **kw: seen.append(model.name))
-    return seen
+from tests.helpers import REGION, operations_of
 
 
 def put(cloudwatch, queue: str, metric: str, values: list[float], now: datetime) -> None:
@@ -51,7 +34,7 @@ def test_a_queue_history_is_every_metric_from_one_call(cloudwatch):
     put(cloudwatch, "orders", "ApproximateNumberOfMessagesVisible", [4, 9, 17], now)
     put(cloudwatch, "orders", "NumberOfMessagesSent", [20, 30], now)
     put(cloudwatch, "other", "ApproximateNumberOfMessagesVisible", [999], now)
-    calls = calls_of(cloudwatch)
+    calls = operations_of(cloudwatch)
 
     series = CloudWatchMetrics(cloudwatch).queue_history("orders", "3h")
 
@@ -69,7 +52,7 @@ def test_oldest_ages_ask_for_500_queues_per_call(cloudwatch):
     names = [f"q-{i:04d}" for i in range(620)]
     put(cloudwatch, "q-0007", "ApproximateAgeOfOldestMessage", [100, 7200], now)
     put(cloudwatch, "q-0610", "ApproximateAgeOfOldestMessage", [30], now)
-    calls = calls_of(cloudwatch)
+    calls = operations_of(cloudwatch)
 
     ages = CloudWatchMetrics(cloudwatch).oldest_ages(names)
 

@@ -9,30 +9,13 @@ import pytest
 
 from queues.sqs import InvalidInput
 from queues.sqs.browse import MessageSearch
-from tests.helpers import visible
+from tests.helpers import receive_all, visible
 
 ATTRIBUTES = {
     "event": {"DataType": "String", "StringValue": "order-created"},
     "amount": {"DataType": "Number", "StringValue": "12.5"},
     "blob": {"DataType": "Binary", "BinaryValue": b"\x00\x01binary"},
 }
-
-
-def _all(raw_sqs, url: str) -> list[dict]:
-    """Every message of a small queue, received and left invisible (the test ends after)."""
-    got: dict[str, dict] = {}
-    for _ in range(10):
-        batch = raw_sqs.receive_message(
-            QueueUrl=url,
-            MaxNumberOfMessages=10,
-            VisibilityTimeout=60,
-            MessageAttributeNames=["All"],
-            MessageSystemAttributeNames=["All"],
-        ).get("Messages", [])
-        if not batch:
-            break
-        got.update((m["MessageId"], m) for m in batch)
-    return list(got.values())
 
 
 def test_move_keeps_body_and_attributes_and_removes_the_original(sqs, raw_sqs, standard_url):
@@ -45,14 +28,14 @@ def test_move_keeps_body_and_attributes_and_removes_the_original(sqs, raw_sqs, s
     )
     assert [o.message_id for o in result.deleted] == [sent["MessageId"]]
     assert result.complete
-    (arrived,) = _all(raw_sqs, target_url)
+    (arrived,) = receive_all(raw_sqs, target_url)
     assert arrived["Body"] == '{"order": 7}'
     assert arrived["MessageId"] == result.outcomes[0].new_message_id
     assert arrived["MessageAttributes"]["event"]["StringValue"] == "order-created"
     assert arrived["MessageAttributes"]["amount"] == {"DataType": "Number", "StringValue": "12.5"}
     assert arrived["MessageAttributes"]["blob"]["BinaryValue"] == b"\x00\x01binary"
     assert visible(raw_sqs, standard_url) == 0
-    assert _all(raw_sqs, standard_url) == []
+    assert receive_all(raw_sqs, standard_url) == []
 
 
 def test_copy_leaves_the_original_visible(sqs, raw_sqs, standard_url):
@@ -63,7 +46,9 @@ def test_copy_leaves_the_original_visible(sqs, raw_sqs, standard_url):
     )
     assert len(result.sent) == 1 and result.deleted == ()
     assert visible(raw_sqs, standard_url) == 1  # released at once, not left under the lease
-    assert [m["Body"] for m in _all(raw_sqs, sqs.get_queue_url("orders-copy"))] == ["keep me"]
+    assert [m["Body"] for m in receive_all(raw_sqs, sqs.get_queue_url("orders-copy"))] == [
+        "keep me"
+    ]
 
 
 def test_a_fifo_target_refuses_a_message_without_a_group_and_the_original_stays(
@@ -96,7 +81,9 @@ def test_into_fifo_the_group_is_kept_or_given(sqs, raw_sqs, standard_url):
         standard_url, [plain["MessageId"]], target, move=True, group_id="fallback"
     )
     assert moved.complete and given.complete
-    groups = {m["Body"]: m["Attributes"]["MessageGroupId"] for m in _all(raw_sqs, target_url)}
+    groups = {
+        m["Body"]: m["Attributes"]["MessageGroupId"] for m in receive_all(raw_sqs, target_url)
+    }
     assert groups == {"a": "tenant-1", "b": "fallback"}
 
 
@@ -128,7 +115,7 @@ def test_only_the_selected_of_many_move(sqs, raw_sqs, standard_url):
     result = sqs.transfer_selected(standard_url, ids[3:6], sqs.get_queue("picked"), move=True)
     assert sorted(o.message_id for o in result.deleted) == sorted(ids[3:6])
     assert visible(raw_sqs, standard_url) == 12
-    bodies = sorted(m["Body"] for m in _all(raw_sqs, sqs.get_queue_url("picked")))
+    bodies = sorted(m["Body"] for m in receive_all(raw_sqs, sqs.get_queue_url("picked")))
     assert bodies == ["m3", "m4", "m5"]
 
 
@@ -166,16 +153,16 @@ def test_a_browse_that_holds_its_matches_moves_them_with_no_second_receive(
     receives = walk.receives
     result = sqs.transfer_held(standard_url, walk.held, sqs.get_queue("orders-replay"), move=True)
     assert result.complete and len(result.deleted) == 10
-    assert sorted(m["Body"] for m in _all(raw_sqs, target_url)) == sorted(
+    assert sorted(m["Body"] for m in receive_all(raw_sqs, target_url)) == sorted(
         f"failed order {i}" for i in range(0, 30, 3)
     )
     assert all(
         m["MessageAttributes"]["event"]["StringValue"] == "order-created"
-        for m in _all(raw_sqs, target_url)
+        for m in receive_all(raw_sqs, target_url)
     )
     assert walk.receives == receives
     # Only the 20 that did not match are left, each received once (by the browse).
-    left = _all(raw_sqs, standard_url)
+    left = receive_all(raw_sqs, standard_url)
     assert len(left) == 20 and all(m["Body"].startswith("fine") for m in left)
 
 

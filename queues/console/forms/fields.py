@@ -21,6 +21,13 @@ SECONDS: Units = ((1, "seconds"), (60, "minutes"), (3600, "hours"), (86400, "day
 BYTES: Units = ((1024, "KiB"), (1 << 20, "MiB"))
 
 
+def radio_choice(label: str, choices: Sequence[tuple[str, str]], initial: str, **extra):
+    """A choice shown as radio buttons, one of them picked to begin with."""
+    return forms.ChoiceField(
+        label=label, choices=choices, initial=initial, widget=forms.RadioSelect, **extra
+    )
+
+
 def largest_whole_unit(amount: int, units: Units) -> tuple[int, int]:
     """345600 seconds -> (4, 86400): the amount in the largest unit that divides it (the smallest
     unit when none does)."""

@@ -16,6 +16,7 @@ from django import forms
 
 from ...sqs import OutgoingMessage, Queue
 from ...sqs.messages import attribute_size, message_size
+from .fields import radio_choice
 
 MAX_ATTRIBUTES = 10
 # Copies the send form sends in its own request; more (up to MAX_BULK_COPIES) are streamed with
@@ -121,12 +122,7 @@ class SendMessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
         error_messages={"required": "Enter a message body; SQS does not send empty messages."},
     )
-    body_format = forms.ChoiceField(
-        label="Body format",
-        choices=[("text", "Text"), ("json", "JSON")],
-        initial="text",
-        widget=forms.RadioSelect,
-    )
+    body_format = radio_choice("Body format", [("text", "Text"), ("json", "JSON")], "text")
     delay_seconds = forms.IntegerField(
         label="Delivery delay",
         required=False,

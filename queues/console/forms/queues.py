@@ -21,7 +21,7 @@ from ...sqs.queues import (
     tag_key_problem,
 )
 from ..units import human_bytes, human_duration
-from .fields import DurationField, SizeField
+from .fields import DurationField, SizeField, radio_choice
 
 # Rows for new tags without JavaScript (with it, "Add tag" adds rows up to MAX_TAGS).
 BLANK_TAG_ROWS = 3
@@ -37,6 +37,14 @@ def _seconds_help(low: int, high: int, default: int) -> str:
     return (
         f"{human_duration(low)} to {human_duration(high)}. AWS default: {human_duration(default)}."
     )
+
+
+def _seconds_attribute(label: str, attribute: str, low: int, high: int, **extra) -> DurationField:
+    """A queue attribute in seconds: its limits, and AWS's default as the initial value and in
+    the help text (unless `extra` says otherwise)."""
+    default = DEFAULTS[attribute]
+    extra.setdefault("help_text", _seconds_help(low, high, default))
+    return DurationField(label=label, min_value=low, max_value=high, initial=default, **extra)
 
 
 def _tag_fields(index: int | str, label: str) -> dict[str, forms.Field]:
@@ -64,34 +72,17 @@ class QueueForm(forms.Form):
         ".fifo (added for you).",
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    queue_type = forms.ChoiceField(
-        label="Type",
-        choices=[("standard", "Standard"), ("fifo", "FIFO")],
-        initial="standard",
-        widget=forms.RadioSelect,
+    queue_type = radio_choice(
+        "Type",
+        [("standard", "Standard"), ("fifo", "FIFO")],
+        "standard",
         help_text="Fixed once the queue exists.",
     )
-    visibility_timeout = DurationField(
-        label="Visibility timeout",
-        min_value=0,
-        max_value=43200,
-        initial=DEFAULTS["VisibilityTimeout"],
-        help_text=_seconds_help(0, 43200, 30),
+    visibility_timeout = _seconds_attribute("Visibility timeout", "VisibilityTimeout", 0, 43200)
+    message_retention_period = _seconds_attribute(
+        "Message retention period", "MessageRetentionPeriod", 60, 1209600
     )
-    message_retention_period = DurationField(
-        label="Message retention period",
-        min_value=60,
-        max_value=1209600,
-        initial=DEFAULTS["MessageRetentionPeriod"],
-        help_text=_seconds_help(60, 1209600, 345600),
-    )
-    delay_seconds = DurationField(
-        label="Delivery delay",
-        min_value=0,
-        max_value=900,
-        initial=DEFAULTS["DelaySeconds"],
-        help_text=_seconds_help(0, 900, 0),
-    )
+    delay_seconds = _seconds_attribute("Delivery delay", "DelaySeconds", 0, 900)
     maximum_message_size = SizeField(
         label="Maximum message size",
         min_value=1024,
@@ -100,11 +91,11 @@ class QueueForm(forms.Form):
         help_text=f"{human_bytes(1024)} to {human_bytes(1048576)} (1,048,576 bytes). "
         f"AWS default: {human_bytes(DEFAULTS['MaximumMessageSize'])}.",
     )
-    receive_message_wait_time_seconds = DurationField(
-        label="Receive message wait time",
-        min_value=0,
-        max_value=20,
-        initial=DEFAULTS["ReceiveMessageWaitTimeSeconds"],
+    receive_message_wait_time_seconds = _seconds_attribute(
+        "Receive message wait time",
+        "ReceiveMessageWaitTimeSeconds",
+        0,
+        20,
         help_text="0 seconds (short polling) to 20 seconds (long polling). AWS default: 0 seconds.",
     )
     dead_letter_queue = forms.CharField(
@@ -147,15 +138,14 @@ class QueueForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
         help_text="One queue ARN a line, at most 10.",
     )
-    encryption = forms.ChoiceField(
-        label="Server-side encryption",
-        choices=[
+    encryption = radio_choice(
+        "Server-side encryption",
+        [
             ("none", "Disabled"),
             ("sse-sqs", "SSE-SQS (keys managed by SQS)"),
             ("sse-kms", "SSE-KMS (a KMS key)"),
         ],
-        initial="sse-sqs",
-        widget=forms.RadioSelect,
+        "sse-sqs",
         help_text="AWS default for new queues: SSE-SQS.",
     )
     kms_master_key_id = forms.CharField(
@@ -165,13 +155,8 @@ class QueueForm(forms.Form):
         initial="alias/aws/sqs",
         help_text="Key ID, alias (alias/aws/sqs is the AWS managed key) or ARN.",
     )
-    kms_data_key_reuse_period_seconds = DurationField(
-        label="Data key reuse period",
-        min_value=60,
-        max_value=86400,
-        initial=DEFAULTS["KmsDataKeyReusePeriodSeconds"],
-        required=False,
-        help_text=_seconds_help(60, 86400, 300),
+    kms_data_key_reuse_period_seconds = _seconds_attribute(
+        "Data key reuse period", "KmsDataKeyReusePeriodSeconds", 60, 86400, required=False
     )
     content_based_deduplication = forms.BooleanField(
         label="Content-based deduplication",

@@ -9,6 +9,7 @@ from django import forms
 
 from ...sqs.move_tasks import MAX_VELOCITY
 from ...sqs.queues import queue_name_from_arn, queue_name_problem
+from .fields import radio_choice
 from .messages import _FIFO_ID, AttributeRow, SendMessageForm
 
 
@@ -22,14 +23,10 @@ def _queue_name(value: str) -> str:
 
 
 class RedriveForm(forms.Form):
-    destination = forms.ChoiceField(
-        label="Destination",
-        choices=[
-            ("source", "Redrive to source queue(s)"),
-            ("custom", "Redrive to a custom destination"),
-        ],
-        initial="source",
-        widget=forms.RadioSelect,
+    destination = radio_choice(
+        "Destination",
+        [("source", "Redrive to source queue(s)"), ("custom", "Redrive to a custom destination")],
+        "source",
     )
     destination_queue = forms.CharField(
         label="Destination queue",
@@ -38,11 +35,10 @@ class RedriveForm(forms.Form):
         help_text="A queue of the same type, by name or ARN.",
         widget=forms.TextInput(attrs={"list": "redrive-targets", "autocomplete": "off"}),
     )
-    velocity = forms.ChoiceField(
-        label="Velocity control settings",
-        choices=[("system", "System optimized"), ("custom", "Custom max velocity")],
-        initial="system",
-        widget=forms.RadioSelect,
+    velocity = radio_choice(
+        "Velocity control settings",
+        [("system", "System optimized"), ("custom", "Custom max velocity")],
+        "system",
     )
     max_per_second = forms.IntegerField(
         label="Maximum messages per second",

@@ -17,6 +17,7 @@ from ...accounts.roles import BROWSE, OPERATE, require_permission
 from ...audit.models import AuditEvent
 from ...sqs import (
     PurgeInProgress,
+    Queue,
     QueueAttributes,
     QueueDeletedRecently,
     QueueNameTaken,
@@ -31,6 +32,8 @@ from ..forms.queues import QueueForm
 from .queue_list import detail_links
 
 FORM_TEMPLATE = "console/queue_form.html"
+PURGE_TEMPLATE = "console/queue_purge.html"
+DELETE_TEMPLATE = "console/queue_delete.html"
 
 
 def _dead_letter_choices(current: workspace.Workspace, prefix: str = "") -> list[str]:
@@ -57,6 +60,36 @@ def dead_letter_options(request: HttpRequest, profile: str, region: str) -> Http
         n for n in _dead_letter_choices(current, prefix) if n.endswith(".fifo") == fifo and n != own
     ]
     return render(request, f"{FORM_TEMPLATE}#dead-letter-queues", {"suggestions": names})
+
+
+def _form_context(form: QueueForm, **extra) -> dict:
+    """What the create and edit pages show: the form, its dead-letter suggestions, no error yet."""
+    return {"form": form, "error": None, "suggestions": form.dead_letter_suggestions, **extra}
+
+
+def _unsaved_form(
+    request: HttpRequest, context: dict, template: str = FORM_TEMPLATE
+) -> HttpResponse | None:
+    """The form as first shown (GET), or sent back with its mistakes (400); None when a POST is
+    valid and the action may go ahead."""
+    if request.method == "GET":
+        return render(request, template, context)
+    if not context["form"].is_valid():
+        return render(request, template, context, status=400)
+    return None
+
+
+def _confirm_context(found: Queue, form: TypedConfirmationForm, verb: str) -> dict:
+    """What a page that asks to type the queue's name before `verb` shows."""
+    return {"queue": found, "counts": found.counts, "form": form, "verb": verb, "error": None}
+
+
+def _refused(
+    request: HttpRequest, template: str, context: dict, error: str, status: int = 400
+) -> HttpResponse:
+    """The page again, with why SQS did not do the action above it."""
+    context["error"] = error
+    return render(request, template, context, status=status)
 
 
 def _form_failed(request: HttpRequest, context: dict, error: SqsError) -> HttpResponse:
@@ -100,16 +133,9 @@ def queue_name_check(request: HttpRequest, profile: str, region: str) -> HttpRes
 def queue_create(request: HttpRequest, profile: str, region: str) -> HttpResponse:
     current = workspace.enter(request, profile, region, operate="create_queue")
     form = QueueForm(request.POST or None, queue_names=_dead_letter_choices(current))
-    context = {
-        "form": form,
-        "creating": True,
-        "error": None,
-        "suggestions": form.dead_letter_suggestions,
-    }
-    if request.method == "GET" or not form.is_valid():
-        return render(
-            request, FORM_TEMPLATE, context, status=200 if request.method == "GET" else 400
-        )
+    context = _form_context(form, creating=True)
+    if (unsaved := _unsaved_form(request, context)) is not None:
+        return unsaved
     name, tags = form.cleaned_data["name"], form.tags()
     try:
         arn = current.sqs.dead_letter_queue_arn(form.cleaned_data["dead_letter_queue"])
@@ -183,17 +209,9 @@ def queue_edit(request: HttpRequest, profile: str, region: str, queue: str) -> H
     found, names = workspace.queue_or_404(current, queue, for_edit=True)
     same_type = [n for n in names or () if n.endswith(".fifo") == found.is_fifo]
     form = QueueForm(request.POST or None, queue=found, queue_names=same_type)
-    context = {
-        "form": form,
-        "creating": False,
-        "queue": found,
-        "error": None,
-        "suggestions": form.dead_letter_suggestions,
-    }
-    if request.method == "GET" or not form.is_valid():
-        return render(
-            request, FORM_TEMPLATE, context, status=200 if request.method == "GET" else 400
-        )
+    context = _form_context(form, creating=False, queue=found)
+    if (unsaved := _unsaved_form(request, context)) is not None:
+        return unsaved
     try:
         arn = current.sqs.dead_letter_queue_arn(form.cleaned_data["dead_letter_queue"])
         changed = form.attributes(arn).changes_from(found.settings)
@@ -246,24 +264,25 @@ def queue_purge(request: HttpRequest, profile: str, region: str, queue: str) -> 
     found = workspace.queue_or_404(current, queue)
     counts = found.counts
     form = TypedConfirmationForm(request.POST or None, expected=found.name, verb="purge")
-    context: dict = {"queue": found, "counts": counts, "form": form, "verb": "Purge", "error": None}
-    if request.method == "GET" or not form.is_valid():
-        status = 200 if request.method == "GET" else 400
-        return render(request, "console/queue_purge.html", context, status=status)
+    context = _confirm_context(found, form, "Purge")
+    if (unsaved := _unsaved_form(request, context, PURGE_TEMPLATE)) is not None:
+        return unsaved
     total = counts.available + counts.in_flight + counts.delayed
     try:
         with audit.recorded_for(request, "purge_queue", queue=found.name, messages_before=total):
             current.sqs.purge_queue(found.url)
     except PurgeInProgress:
-        context["error"] = (
+        return _refused(
+            request,
+            PURGE_TEMPLATE,
+            context,
             f"{found.name} was purged less than 60 seconds ago, and SQS allows one purge per "
             f"queue every 60 seconds (PurgeQueueInProgress). The earlier purge is still deleting "
-            f"messages. {_purge_retry_hint(current, found.name)}"
+            f"messages. {_purge_retry_hint(current, found.name)}",
+            status=409,
         )
-        return render(request, "console/queue_purge.html", context, status=409)
     except SqsError as error:
-        context["error"] = str(error)
-        return render(request, "console/queue_purge.html", context, status=400)
+        return _refused(request, PURGE_TEMPLATE, context, str(error))
     messages.success(
         request,
         f"Purging {found.name}: {total} message{'s' if total != 1 else ''} will be deleted. "
@@ -278,27 +297,19 @@ def queue_delete(request: HttpRequest, profile: str, region: str, queue: str) ->
     current = workspace.enter(request, profile, region, operate="delete_queue")
     found = workspace.queue_or_404(current, queue)
     form = TypedConfirmationForm(request.POST or None, expected=found.name, verb="delete")
-    context: dict = {
-        "queue": found,
-        "form": form,
-        "counts": found.counts,
-        "verb": "Delete",
-        "error": None,
-    }
+    context = _confirm_context(found, form, "Delete")
     if request.method == "GET":
         # Deleting a dead-letter queue leaves its sources pointing at nothing: say which.
         with contextlib.suppress(SqsError):
             context["sources"] = current.sqs.list_dead_letter_source_queues(found.url)
-    if request.method == "GET" or not form.is_valid():
-        status = 200 if request.method == "GET" else 400
-        return render(request, "console/queue_delete.html", context, status=status)
+    if (unsaved := _unsaved_form(request, context, DELETE_TEMPLATE)) is not None:
+        return unsaved
     try:
         with audit.recorded_for(request, "delete_queue", queue=found.name):
             current.sqs.delete_queue(found.url)
         current.forget_queue_url(found.name)
     except SqsError as error:
-        context["error"] = str(error)
-        return render(request, "console/queue_delete.html", context, status=400)
+        return _refused(request, DELETE_TEMPLATE, context, str(error))
     messages.success(
         request,
         f"Deleted queue {found.name}. SQS reserves the name for 60 seconds: a new queue named "
