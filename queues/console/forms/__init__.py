@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import jinja2
 from django.conf import settings
 from django.forms import renderers
 from django.template import TemplateDoesNotExist
@@ -11,6 +13,31 @@ from django.template.loader import get_template
 from django.utils.functional import cached_property
 
 from .bound_field import BoundField
+
+# `{% include "django/forms/widgets/attrs.html" %}`: a widget template including another by name.
+_WIDGET_INCLUDE = re.compile(r"""{%\s*include\s+(["'])(django/forms/widgets/[\w./-]+)\1\s*%}""")
+
+
+class InliningLoader(jinja2.FileSystemLoader):
+    """Templates with every include of a Django widget template by its name replaced, when
+    loaded, by that template's text: a text input is one template to render instead of three
+    (text.html includes input.html, which includes attrs.html), a <select> of four units five
+    instead of ten. Includes by a variable (each option's template) stay. The one variable a
+    widget template sets (multiple_input.html's `id`) lands at the top of radio.html and
+    checkbox_select.html, which use it the same way, so the HTML is the same
+    (tests/console/test_form_rendering.py)."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        return self._inlined(environment, source), filename, uptodate
+
+    def _inlined(self, environment, source: str) -> str:
+        def paste(match: re.Match) -> str:
+            included = super(InliningLoader, self).get_source(environment, match[2])[0]
+            # Jinja drops a template's one trailing newline; the pasted text must too.
+            return self._inlined(environment, included.removesuffix("\n"))
+
+        return _WIDGET_INCLUDE.sub(paste, source)
 
 
 class FormRenderer(renderers.Jinja2):
@@ -30,7 +57,7 @@ class FormRenderer(renderers.Jinja2):
 
     @cached_property
     def engine(self):
-        return self.backend(
+        engine = self.backend(
             {
                 "APP_DIRS": True,  # django.forms' jinja2/ widget templates
                 "DIRS": [Path(settings.BASE_DIR) / "templates"],
@@ -38,6 +65,8 @@ class FormRenderer(renderers.Jinja2):
                 "OPTIONS": {},
             }
         )
+        engine.env.loader = InliningLoader(engine.template_dirs)
+        return engine
 
     def get_template(self, template_name: str):
         if template_name not in self._templates_only:
