@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
@@ -19,6 +20,29 @@ def region_options() -> SafeString:
     return format_html_join("", '<option value="{}">', ((region,) for region in known_regions()))
 
 
+# The signed-in header's links (base.html), by the names it uses there.
+NAV_VIEWS = {
+    "home": "console:home",
+    "estate": "console:estate",
+    "audit": "audit:log",
+    "profiles": "profiles:list",
+    "admin": "admin:index",
+    "switch": "console:switch",
+    "logout": "accounts:logout",
+}
+
+
+@lru_cache(maxsize=8)
+def _nav_urls(script_prefix: str, urlconf: str | None) -> dict[str, str]:
+    return {name: reverse(view, urlconf) for name, view in NAV_VIEWS.items()}
+
+
+def nav_urls() -> dict[str, str]:
+    """The header's links, reversed once per script prefix and URLconf (all they depend on)
+    rather than seven times on every page."""
+    return _nav_urls(get_script_prefix(), get_urlconf())
+
+
 def workspace(request: HttpRequest) -> dict:
     """The profile and region a page looks at, and the choices for switching them."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
@@ -31,4 +55,5 @@ def workspace(request: HttpRequest) -> dict:
         "switch_profiles": request_profiles(request),
         "switch_region_options": region_options(),
         "export_enabled": settings.MESSAGE_EXPORT_ENABLED,
+        "nav": nav_urls(),
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from queues.console.templatetags.units import system_attribute_table
 from queues.console.units import short_bytes, system_attribute_rows, time_ago, utc_time
 
 NOW = datetime(2026, 12, 2, 5, 18, 26, 361000, tzinfo=UTC)
@@ -68,3 +69,20 @@ def test_system_attributes_carry_console_names_in_console_order_and_readable_tim
 def test_a_garbled_timestamp_is_shown_raw_without_a_time():
     (row,) = system_attribute_rows({"SentTimestamp": "soon"})
     assert (row.label, row.value, row.time) == ("Sent", "soon", None)
+
+
+def test_the_system_attributes_table_shows_times_in_utc_and_escapes_what_sqs_sent():
+    html = system_attribute_table(
+        {"SentTimestamp": "1796109858361", "SenderId": "<b>AIDA</b>", "Custom&": "1"}
+    )
+    rows = html.split("\n<tr>")
+    assert rows[0] == (
+        '<tr><th scope="row">Sent <code class="api-name">SentTimestamp</code></th>\n'
+        '      <td><time datetime="2026-12-01T07:24:18.361000+00:00" '
+        'title="SentTimestamp 1796109858361">2026-12-01 07:24:18.361 UTC</time><br>'
+        '<time class="muted" datetime="2026-12-01T07:24:18.361000+00:00" data-local-time>'
+        "</time></td></tr>"
+    )
+    assert "<code>&lt;b&gt;AIDA&lt;/b&gt;</code>" in rows[1]
+    # An unknown attribute is labelled by its API name, shown once.
+    assert rows[2] == '<th scope="row">Custom&amp;</th>\n      <td><code>1</code></td></tr>'
