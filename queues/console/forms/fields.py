@@ -113,9 +113,9 @@ class UnitField(forms.IntegerField):
     units: Units = ()
     base_name = ""
 
-    @staticmethod
-    def words(amount: int) -> str:
-        raise NotImplementedError
+    def words(self, amount: int) -> str:
+        """An amount of the base unit in words; the subclasses say it as the dashboard does."""
+        return f"{amount:,} {self.base_name}"
 
     def __init__(self, *, min_value: int, max_value: int, **kwargs):
         # The units the limit allows (always the smallest): no "days" for at most 15 minutes.
