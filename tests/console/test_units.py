@@ -5,6 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.timezone import template_localtime
+
 from queues.console.templatetags.units import system_attribute_table
 from queues.console.units import short_bytes, system_attribute_rows, time_ago, utc_time
 
@@ -86,3 +93,46 @@ def test_the_system_attributes_table_shows_times_in_utc_and_escapes_what_sqs_sen
     assert "<code>&lt;b&gt;AIDA&lt;/b&gt;</code>" in rows[1]
     # An unknown attribute is labelled by its API name, shown once.
     assert rows[2] == '<th scope="row">Custom&amp;</th>\n      <td><code>1</code></td></tr>'
+
+
+def _table_with_format_html(attributes: dict[str, str]) -> str:
+    """The system attributes table as it was built with format_html per cell: the reference."""
+
+    def row(a):
+        head = (
+            format_html('<th scope="row">{}</th>', a.label)
+            if a.label == a.name
+            else format_html(
+                '<th scope="row">{} <code class="api-name">{}</code></th>', a.label, a.name
+            )
+        )
+        if a.time is None:
+            return format_html("{}\n      <td><code>{}</code></td>", head, a.value)
+        iso = date_format(template_localtime(a.time), "c")
+        return format_html(
+            '{}\n      <td><time datetime="{}" title="{} {}">{}</time><br>'
+            '<time class="muted" datetime="{}" data-local-time></time></td>',
+            *(head, iso, a.name, a.value, utc_time(a.time), iso),
+        )
+
+    return format_html_join(
+        "\n", "<tr>{}</tr>", ((row(a),) for a in system_attribute_rows(attributes))
+    )
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata", "America/St_Johns"])
+def test_the_system_attributes_table_is_the_html_format_html_builds(zone):
+    attributes = {
+        "SentTimestamp": "1796109858361",
+        "ApproximateFirstReceiveTimestamp": "soon & later",
+        "ApproximateReceiveCount": "3",
+        "SenderId": "<b>AIDA</b>",
+        "MessageGroupId": 'it\'s "quoted"',
+        "AWSTraceHeader": "Root=1-5e1b4151;Parent=x&y",
+        "Custom&<'\">": "1",
+    }
+    with timezone.override(zone):
+        html = system_attribute_table(attributes)
+        assert html == _table_with_format_html(attributes)
+    assert isinstance(html, SafeString)
+    assert system_attribute_table({}) == ""

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from django import template
-from django.utils.dateformat import format as date_format
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 
@@ -27,30 +27,25 @@ def system_attribute_table(attributes: dict[str, str]) -> SafeString:
     """The rows of a received message's system attributes table (message_detail.html): built
     here in one pass, not row by row in the template, as a poll shows ten messages of about ten
     rows each. A timestamp reads in UTC, with a twin that static/js/messages.js fills in local
-    time."""
-    return format_html_join(
-        "\n", "<tr>{}</tr>", ((_system_row(a),) for a in units.system_attribute_rows(attributes))
-    )
+    time. Plain f-strings with every value from SQS escaped (Django's escaping: html.escape), not
+    format_html per cell, which costs several times as much; the HTML is the same
+    (tests/console/test_units.py)."""
+    return SafeString("\n".join(_system_row(a) for a in units.system_attribute_rows(attributes)))
 
 
-def _system_row(a: units.SystemAttribute) -> SafeString:
+def _system_row(a: units.SystemAttribute) -> str:
+    name = escape(str(a.name))
     head = (
-        format_html('<th scope="row">{}</th>', a.label)
+        f'<th scope="row">{name}</th>'
         if a.label == a.name
-        else format_html(
-            '<th scope="row">{} <code class="api-name">{}</code></th>', a.label, a.name
-        )
+        else f'<th scope="row">{escape(str(a.label))} <code class="api-name">{name}</code></th>'
     )
     if a.time is None:
-        return format_html("{}\n      <td><code>{}</code></td>", head, a.value)
-    iso = date_format(template_localtime(a.time), "c")
-    return format_html(
-        '{}\n      <td><time datetime="{}" title="{} {}">{}</time><br>'
-        '<time class="muted" datetime="{}" data-local-time></time></td>',
-        head,
-        iso,
-        a.name,
-        a.value,
-        units.utc_time(a.time),
-        iso,
+        return f"<tr>{head}\n      <td><code>{escape(str(a.value))}</code></td></tr>"
+    # Django's "c" date format is isoformat(); neither it nor utc_time() has a character to escape.
+    iso = template_localtime(a.time).isoformat()
+    return (
+        f'<tr>{head}\n      <td><time datetime="{iso}" title="{name} {escape(str(a.value))}">'
+        f"{units.utc_time(a.time)}</time><br>"
+        f'<time class="muted" datetime="{iso}" data-local-time></time></td></tr>'
     )
