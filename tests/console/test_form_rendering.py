@@ -1,13 +1,16 @@
 """Form fields render the same HTML whether Django's widget templates include one another at
-render time or had those includes pasted in when loaded (queues/console/forms InliningLoader)."""
+render time or had those includes pasted in when loaded (queues/console/forms InliningLoader),
+and whether the renderer rendered them afresh or kept them from an earlier request."""
 
 from __future__ import annotations
 
 import jinja2
 import pytest
 from django import forms
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
-from queues.console.forms import FormRenderer
+from queues.console.forms import FormRenderer, context_key
 from queues.console.forms.fields import DurationField
 from queues.console.forms.messages import ConsumeForm, PollForm
 from queues.console.forms.queues import QueueForm
@@ -71,3 +74,127 @@ def test_widget_templates_are_loaded_with_their_includes_pasted_in():
     for name in ("text", "select", "radio", "checkbox_select", "select_option"):
         source = env.loader.get_source(env, f"django/forms/widgets/{name}.html")[0]
         assert 'include "django/forms/widgets/' not in source, name
+
+
+# A field's HTML is kept per renderer, keyed by its whole context (FormRenderer.render): what a
+# user would see must be the HTML rendered afresh, whatever was rendered before it.
+
+
+class Pick(forms.Form):
+    colour = forms.ChoiceField(choices=[("r", "Red"), ("g", "Green")], initial="r")
+    note = forms.CharField(max_length=5, help_text="Short", widget=forms.TextInput)
+    flag = forms.BooleanField(required=False)
+
+
+def _fresh(make) -> dict[str, str]:
+    """The fields rendered by a renderer that has kept nothing yet."""
+    form = make(FormRenderer())
+    if form.is_bound:
+        form.is_valid()
+    return _fields(form)
+
+
+def _kept(renderer: FormRenderer, make) -> dict[str, str]:
+    form = make(renderer)
+    if form.is_bound:
+        form.is_valid()
+    return _fields(form)
+
+
+def _with_choices(r):
+    form = Pick(renderer=r)
+    form.fields["colour"].choices = [("r", "Red"), ("b", "Blue")]
+    return form
+
+
+def _with_safe_label(r):
+    form = Pick(renderer=r)
+    form.fields["colour"].choices = [("r", mark_safe("<b>Red</b>")), ("g", "Green")]
+    return form
+
+
+def _with_text_label(r):
+    form = Pick(renderer=r)
+    form.fields["colour"].choices = [("r", "<b>Red</b>"), ("g", "Green")]
+    return form
+
+
+def _with_cleared_secret(r):
+    form = Pick(renderer=r)
+    form.cleared_secrets = ("note",)
+    return form
+
+
+CHANGED = {
+    "initial": lambda r: Pick(initial={"colour": "g", "note": "hi"}, renderer=r),
+    "bound data": lambda r: Pick({"colour": "g", "note": "abc", "flag": "on"}, renderer=r),
+    "other bound data": lambda r: Pick({"colour": "r", "note": "abd"}, renderer=r),
+    "errors": lambda r: Pick({"colour": "x", "note": "toolong"}, renderer=r),
+    "choices": _with_choices,
+    "a label marked safe": _with_safe_label,
+    "the same label as text": _with_text_label,
+    "a cleared secret": _with_cleared_secret,
+    "another id": lambda r: Pick(auto_id="other-%s", renderer=r),
+}
+
+
+def test_a_kept_field_is_rendered_again_when_anything_it_shows_changes():
+    renderer = FormRenderer()
+    plain = _kept(renderer, lambda r: Pick(renderer=r))
+    assert (
+        _kept(renderer, lambda r: Pick(renderer=r)) == plain == _fresh(lambda r: Pick(renderer=r))
+    )
+    seen = [plain]
+    for why, make in CHANGED.items():
+        html = _kept(renderer, make)
+        assert html == _fresh(make), why
+        assert html not in seen, f"{why}: the same HTML as before"
+        seen.append(html)
+        # And back again: the plain form is still the plain form.
+        assert _kept(renderer, lambda r: Pick(renderer=r)) == plain, why
+
+
+def test_whole_forms_render_the_same_from_a_renderer_that_kept_them():
+    renderer = FormRenderer()
+    makes = [
+        lambda r: EveryWidget(renderer=r),
+        lambda r: EveryWidget({"text": "x" * 30, "picks": ["zz"]}, renderer=r),
+        lambda r: QueueForm(renderer=r),
+        lambda r: PollForm(limit=3, renderer=r),
+        lambda r: ConsumeForm(renderer=r),
+    ]
+    first = [_kept(renderer, make) for make in makes]
+    assert [_kept(renderer, make) for make in makes] == first
+    assert [_fresh(make) for make in makes] == first
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda r: EveryWidget(renderer=r), id="every widget"),
+        pytest.param(
+            lambda r: EveryWidget({"text": "x" * 30, "picks": ["zz"]}, renderer=r),
+            id="every widget with errors",
+        ),
+        pytest.param(_with_cleared_secret, id="a cleared secret"),
+        pytest.param(lambda r: QueueForm(renderer=r), id="queue form"),
+    ],
+)
+def test_the_field_template_reads_nothing_its_plain_values_lack(make):
+    form = make(FormRenderer())
+    if form.is_bound:
+        form.is_valid()
+    template = form.renderer.engine.env.get_template("forms/field.html")
+    for name in form.fields:
+        assert form[name].as_field_group() == template.render(field=form[name]).strip(), name
+
+
+def test_contexts_with_anything_but_plain_data_are_not_kept():
+    assert context_key({"widget": {"value": "x", "attrs": {"required": True}}}) is not None
+    assert context_key({"widget": {"value": 1}}) != context_key({"widget": {"value": True}})
+    assert context_key({"a": "<b>"}) != context_key({"a": mark_safe("<b>")})
+    assert context_key({"a": 1, "b": 2}) != context_key({"b": 2, "a": 1})
+    assert context_key({"a": gettext_lazy("Clear")}) is None
+    assert context_key({"field": Pick()["note"]}) is None
+    assert context_key({"a": object()}) is None
+    assert context_key({"value": "x" * 10000}) is None

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django import forms
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
+
+# The template every field renders through (FormRenderer.field_template_name).
+FIELD_TEMPLATE = "forms/field.html"
 
 
 def _forgets_value(widget: forms.Widget) -> bool:
@@ -16,8 +22,54 @@ def _forgets_value(widget: forms.Widget) -> bool:
     return isinstance(widget, forms.Textarea) and widget.format_value("posted") == ""
 
 
+@dataclass(frozen=True)
+class FieldView:
+    """What templates/forms/field.html reads of a field, as plain values: its context is then
+    plain data, which the form renderer renders once per distinct field (FormRenderer.render).
+    `{{ field }}` is the widget's HTML. A value the template reads but this lacks would render
+    empty: tests/console/test_form_rendering.py renders the template with the BoundField itself
+    too and compares."""
+
+    widget: SafeString
+    errors: tuple[str, ...]
+    widget_type: str
+    html_name: str
+    id_for_label: str
+    label: str
+    use_fieldset: bool
+    help_text: str
+    auto_id: str
+    blanked_notice: str
+
+    def __html__(self) -> SafeString:
+        return self.widget
+
+    __str__ = __html__
+
+    @classmethod
+    def of(cls, field: BoundField) -> FieldView:
+        return cls(
+            widget=str(field),
+            errors=tuple(field.errors),
+            widget_type=field.widget_type,
+            html_name=field.html_name,
+            id_for_label=field.id_for_label,
+            label=field.label,
+            use_fieldset=field.use_fieldset,
+            help_text=field.help_text,
+            auto_id=field.auto_id,
+            blanked_notice=field.blanked_notice,
+        )
+
+
 class BoundField(forms.BoundField):
     """Every form's fields, through the form renderer (`FormRenderer.bound_field_class`)."""
+
+    def render(self, template_name=None, context=None, renderer=None):
+        template_name = template_name or self.template_name
+        if context is None and template_name == FIELD_TEMPLATE:
+            context = {"field": FieldView.of(self)}
+        return super().render(template_name, context, renderer)
 
     @cached_property
     def blanked_notice(self) -> str:
