@@ -129,6 +129,7 @@ class FormRenderer(renderers.Jinja2):
 
     def __init__(self) -> None:
         self._templates_only: set[str] = set()
+        self._loaded: dict[str, jinja2_backend.Template] = {}
         self._rendered: dict[tuple, str] = {}
         self._keeping = threading.Lock()
 
@@ -146,11 +147,18 @@ class FormRenderer(renderers.Jinja2):
         return engine
 
     def get_template(self, template_name: str):
+        if (template := self._loaded.get(template_name)) is not None:
+            return template
         if template_name not in self._templates_only:
             try:
-                return self.engine.get_template(template_name)
+                template = self.engine.get_template(template_name)
             except TemplateDoesNotExist:
                 self._templates_only.add(template_name)
+            else:
+                # Loaded once, unless Jinja reloads edited files (DEBUG's auto reload).
+                if not self.engine.env.auto_reload:
+                    self._loaded[template_name] = template
+                return template
         return get_template(template_name)
 
     def render(self, template_name, context, request=None):
