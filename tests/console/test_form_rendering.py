@@ -7,6 +7,7 @@ from __future__ import annotations
 import jinja2
 import pytest
 from django import forms
+from django.forms.utils import ErrorList
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
@@ -198,3 +199,13 @@ def test_contexts_with_anything_but_plain_data_are_not_kept():
     assert context_key({"field": Pick()["note"]}) is None
     assert context_key({"a": object()}) is None
     assert context_key({"value": "x" * 10000}) is None
+
+
+def test_a_field_without_errors_shows_what_django_renders_for_no_errors():
+    renderer = FormRenderer()
+    form = Pick({"colour": "r", "note": "toolong"}, renderer=renderer)
+    empty = ErrorList(renderer=renderer)
+    assert str(form["colour"].errors) == str(empty) == ""
+    assert form["colour"].errors.as_text() == empty.as_text()
+    assert form["note"].errors is form.errors["note"]
+    assert "Ensure this value has at most 5 characters" in str(form["note"].errors)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
+from django.forms.utils import ErrorList
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 
@@ -20,6 +21,19 @@ def _forgets_value(widget: forms.Widget) -> bool:
     if isinstance(widget, forms.PasswordInput):
         return not widget.render_value
     return isinstance(widget, forms.Textarea) and widget.format_value("posted") == ""
+
+
+class NoErrors(ErrorList):
+    """A field's errors when it has none: rendered as nothing without a template, which is what
+    Django's error list templates render for an empty list. The queue form shows
+    `{{ field.errors }}` beside each of its tag boxes."""
+
+    def render(self, template_name=None, context=None, renderer=None):
+        if not self.data and context is None and template_name in (None, self.template_name):
+            return SafeString("")
+        return super().render(template_name, context, renderer)
+
+    __str__ = __html__ = render  # Django's mixin binds its own render to both
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,15 @@ class FieldView:
 
 class BoundField(forms.BoundField):
     """Every form's fields, through the form renderer (`FormRenderer.bound_field_class`)."""
+
+    @property
+    def errors(self) -> ErrorList:
+        errors = self.form.errors.get(self.name)
+        if errors is not None:
+            return errors
+        if self.form.error_class is not ErrorList:  # a form's own kind of list: its own way
+            return self.form.error_class(renderer=self.form.renderer)
+        return NoErrors(renderer=self.form.renderer)
 
     def render(self, template_name=None, context=None, renderer=None):
         template_name = template_name or self.template_name
