@@ -187,9 +187,17 @@ def test_edit_retention_in_days_remove_and_add_tags_and_copy_the_url_and_arn(
     # The URL and ARN copy as they are; the access policy reads as indented JSON.
     page.get_by_role("button", name="Copy URL").click()
     expect(page.get_by_role("button", name="Copy URL")).to_have_text("Copied")
+    # The button is named by its aria-label: a status region says it to screen readers.
+    expect(page.locator("#copy-status[role=status]")).to_have_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()") == url
     page.get_by_role("button", name="Copy ARN").click()
     assert page.evaluate("navigator.clipboard.readText()") == arn
+    # Without the Clipboard API (plain HTTP), the text is selected for Ctrl+C.
+    page.evaluate("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+    page.get_by_role("button", name="Copy URL").click()
+    expect(page.get_by_role("button", name="Copy URL")).to_have_text("Press Ctrl+C")
+    assert page.evaluate("window.getSelection().toString()").strip() == url
+    expect(page.locator("#copy-status")).to_have_text("Selected: press Ctrl+C to copy")
     shown = page.locator("#access-policy pre").inner_text()
     assert json.loads(shown) == policy and '\n  "Statement": [' in shown
     # A size in its largest unit, the exact bytes on hover.
