@@ -137,24 +137,30 @@ MIDDLEWARE = [
 ROOT_URLCONF = "sqsadmin.urls"
 WSGI_APPLICATION = "sqsadmin.wsgi.application"
 
+_CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.template.context_processors.csp",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "queues.console.context_processors.workspace",
+]
 TEMPLATES = [
+    # sqsadmin's pages (templates/): Jinja2, see sqsadmin/jinja2.py.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "sqsadmin.jinja2.environment",
+            "context_processors": _CONTEXT_PROCESSORS,
+        },
+    },
+    # Django's admin and the widgets only it has: Django's template language.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.template.context_processors.csp",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "queues.console.context_processors.workspace",
-            ],
-            "libraries": {
-                "units": "queues.console.templatetags.units",
-                "charts": "queues.console.templatetags.charts",
-            },
-        },
+        "OPTIONS": {"context_processors": _CONTEXT_PROCESSORS},
     },
 ]
 

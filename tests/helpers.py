@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from html import unescape
 from types import SimpleNamespace
 
 import boto3
@@ -135,3 +137,22 @@ def errors_away_from_their_fields(page) -> list[str]:
     """The fields (by id) whose error is not right under their own inputs on the page as laid
     out now; every field with an error must have one."""
     return page.evaluate(_ERRORS_AWAY_FROM_FIELDS)
+
+
+_FIELD_BLOCK = re.compile(r'id="field-([\w-]+)"(.*?)(?=id="field-|\Z)', re.S)
+_ERROR_LIST = re.compile(r'<ul class="errorlist"[^>]*>(.*?)</ul>', re.S)
+_PAGE_ERROR = re.compile(r'<p class="error" role="alert">(.*?)</p>', re.S)
+
+
+def form_errors(html: str) -> dict[str, list[str]]:
+    """The errors a form page shows, as its reader sees them: by field (the errors under the
+    `field-<name>` block of templates/forms/field.html), and a page's error of no one field
+    under "__all__"."""
+    errors = {}
+    for name, block in _FIELD_BLOCK.findall(html):
+        if found := _ERROR_LIST.search(block):
+            items = re.findall(r"<li>(.*?)</li>", found[1], re.S)
+            errors[name] = [unescape(item) for item in items]
+    if found := _PAGE_ERROR.search(html):
+        errors["__all__"] = [unescape(found[1])]
+    return errors

@@ -242,6 +242,9 @@ def test_each_role_gets_exactly_what_it_may(client, users, url_for, profile, nam
             content = body.decode().lower()
             if response.status_code != expected:
                 wrong.append(f"{method} {url} as {role}: {response.status_code}, not {expected}")
+            elif "bound method" in content:
+                # A template that prints a method instead of calling it.
+                wrong.append(f"{method} {url} as {role}: the page shows Python, not words")
             elif expected == 302 and role == "anonymous" and rule.needs != PUBLIC:
                 if not response.url.startswith(reverse("accounts:login")):
                     wrong.append(f"{method} {url} as anonymous went to {response.url}")

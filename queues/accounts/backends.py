@@ -6,7 +6,7 @@ from django.contrib.auth import backends, get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 
-from .sessions import by_key_query
+from .sessions import read_by_key
 
 
 class OneQueryPermissions:
@@ -16,8 +16,7 @@ class OneQueryPermissions:
 
     def get_user(self, user_id):
         model = get_user_model()
-        sql, using = by_key_query(model, model._meta.pk.column)
-        user = next(iter(model._default_manager.using(using).raw(sql, [user_id])), None)
+        user = read_by_key(model, model._meta.pk.column, user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None) -> set[str]:

@@ -54,7 +54,7 @@ def _rendered_rows(keys: list[tuple]) -> list[SafeString]:
         template = get_template("audit/audit_log.html#audit-row")
         for event in AuditEvent.objects.filter(pk__in=missing):
             event.details = describe(event.parameters)
-            rows[(event.pk, event.created_at)] = template.render({"event": event})
+            rows[(event.pk, event.created_at)] = mark_safe(template.render({"event": event}))
         with _rows_lock:
             _rows.update(rows)
             while len(_rows) > ROWS_KEPT:

@@ -137,10 +137,24 @@ class Chart:
 SPARK_W, SPARK_H = 80, 20
 
 
+# A sparkline draws at most one point per unit of its width: an hour of samples (up to 720 a
+# queue) in 80 units is not a finer line, only a longer one to build, send and read aloud.
+SPARK_POINTS = SPARK_W
+
+
+def thinned[T](values: Sequence[T], most: int) -> Sequence[T]:
+    """At most `most` of `values`, evenly spread, the first and the last always among them."""
+    if len(values) <= most:
+        return values
+    last = len(values) - 1
+    return [values[round(i * last / (most - 1))] for i in range(most)]
+
+
 def sparkline(values: Sequence[float], label: str) -> SafeString:
     """A small line of recent values, its title and a visually-hidden sentence saying them."""
     if len(values) < 2:
         return mark_safe('<span class="spark-none">—</span>')
+    values = thinned(values, SPARK_POINTS)
     low, high = min(values), max(values)
     spread = (high - low) or 1
     step = SPARK_W / (len(values) - 1)

@@ -127,8 +127,7 @@ def scan(profile: AwsProfile, region: str) -> EndpointReport:
         return EndpointReport(**base, seconds=time.perf_counter() - started, error=str(error))
     rows = sqs_for(profile, region).get_queue_rows(urls, max_workers=settings.ESTATE_COUNT_WORKERS)
     queues = [row for row in rows if isinstance(row, Queue)]
-    monitoring.record_many(profile.pk, region, {q.name: q.counts for q in queues})
-    history = monitoring.samples_many(profile.pk, region, [q.name for q in queues])
+    history = monitoring.record_many(profile.pk, region, {q.name: q.counts for q in queues})
     targets = {q.dead_letter_queue_name for q in queues if q.dead_letter_queue_name}
 
     ages: dict[str, float] = {}

@@ -102,6 +102,22 @@
     syncTagLimit();
   }
 
+  // The blank rows are for browsers without this script; with it, "Add tag" adds rows, so
+  // only one blank row stays, and none when the queue has tags already.
+  function dropSpareTagRows() {
+    var rows = Array.prototype.slice.call(tagRows());
+    var blank = rows.filter(function (row) {
+      var empty = Array.prototype.every.call(row.querySelectorAll("input"), function (input) {
+        return input.value === "";
+      });
+      return empty && !row.querySelector(".errorlist");
+    });
+    var keep = blank.length === rows.length ? 1 : 0;
+    blank.slice(keep).forEach(function (row) {
+      row.remove();
+    });
+  }
+
   function removeTagRow(button) {
     var row = button.closest("tr.tag-row");
     var next = row.nextElementSibling || row.previousElementSibling;
@@ -185,6 +201,7 @@
     syncFifoSuffix();
     syncDependents();
     syncConfirmButton();
+    dropSpareTagRows();
     syncTagLimit();
   }
   if (document.readyState === "loading") {

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -238,7 +239,7 @@ def test_an_import_dry_run_reports_each_bad_line_and_sends_nothing(
     assert "Line 3: not JSON" in html
     assert "Line 4: Body is missing" in html
     assert "Line 5: a FIFO queue needs a MessageGroupId" in html
-    assert "Line 6: attribute &#x27;n&#x27;" in html and "not a number" in html
+    assert "Line 6: attribute 'n'" in unescape(html) and "not a number" in html
     assert "sse-connect" not in html
     assert visible(raw_sqs, fifo) == 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 
 import pytest
 
@@ -59,7 +60,7 @@ def test_an_opened_message_shows_pretty_json_attributes_and_system_attributes(
         MessageAttributes={"kind": {"DataType": "String", "StringValue": "order-created"}},
     )
     html = poll(operator, profile, "orders")
-    assert "{\n  &quot;order&quot;: {\n    &quot;id&quot;: 7\n  }\n}" in html
+    assert '{\n  "order": {\n    "id": 7\n  }\n}' in unescape(html)
     assert "order-created" in html and "ApproximateReceiveCount" in html
     assert 'data-copy="body-1"' in html
 

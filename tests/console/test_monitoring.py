@@ -4,6 +4,7 @@ profile can read them (and why not when it cannot), and sparklines in the queue 
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from html import unescape
 
@@ -157,6 +158,27 @@ def test_list_rows_show_recent_depth_without_extra_calls(client, viewer_user, pr
     row = re.search(r'<tr data-queue="s-1".*?</tr>', second, re.S).group(0)
     assert '<svg class="spark"' in row
     assert "Messages available in s-1, recent samples: 0, 6" in row
+
+
+def test_a_long_history_is_drawn_with_one_point_per_unit_of_the_sparklines_width(
+    client, viewer_user, profile, raw_sqs, settings
+):
+    """An hour of samples is up to 720 a queue: the row shows the whole span, thinned to the
+    80 points its 80-unit line can draw, oldest and latest included."""
+    url = raw_sqs.create_queue(QueueName="busy")["QueueUrl"]
+    start = time.time() - 700
+    for i in range(700):
+        monitoring.record(profile.pk, REGION, "busy", QueueCounts(i, 0, 0), now=start + i)
+    send(raw_sqs, url, 3)
+    client.force_login(viewer_user)
+    html = client.get(page_url("queue-list", profile)).content.decode()
+    (chunk,) = [unescape(u) for u in re.findall(r'hx-get="([^"]+queue-rows[^"]+)"', html)]
+    row = client.get(chunk, headers=HTMX).content.decode()
+    points = re.search(r'<polyline fill="none" points="([^"]+)"', row).group(1).split()
+    assert len(points) == 80
+    said = re.search(r"recent samples: ([^<]+)</title>", row).group(1).split(", ")
+    assert len(said) == 80
+    assert said[0] == "0" and said[-1] == "3"  # the oldest kept, and the count just read
 
 
 @pytest.mark.parametrize(

@@ -347,7 +347,7 @@ def test_move_to_a_queue_that_does_not_exist_changes_nothing(
     sent = raw_sqs.send_message(QueueUrl=standard_url, MessageBody="payload")
     response = _transfer(operator, profile, sent, "move", "no-such-queue")
     assert response.status_code == 400
-    assert "There is no queue &#x27;no-such-queue&#x27;" in response.content.decode()
+    assert "There is no queue 'no-such-queue'" in unescape(response.content.decode())
     assert visible(raw_sqs, standard_url) == 1
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from queues.models import AuthMode, AwsProfile
 from queues.profiles.validation import validate_endpoint_url, validate_profile
+from tests.helpers import form_errors
 
 from .pki import ROLE_ARN, issue, roles_anywhere_values
 
@@ -49,7 +50,7 @@ def admin(client, admin_user):
 def _form_errors(admin, values: dict) -> dict[str, list[str]]:
     response = admin.post(CREATE, values)
     assert response.status_code == 200, "the form accepted it"
-    return {field: list(errors) for field, errors in response.context["form"].errors.items()}
+    return form_errors(response.content.decode())
 
 
 def _model_errors(values: dict) -> dict[str, list[str]]:

@@ -148,8 +148,7 @@ def loaded_rows(
     results = current.sqs.get_queue_rows(urls, max_workers=max_workers, with_tags=with_tags)
     # The counts just read are samples too; the sparklines show them with the earlier ones.
     loaded = {r.name: r.counts for r in results if isinstance(r, Queue)}
-    monitoring.record_many(current.profile.pk, current.region, loaded)
-    history = monitoring.samples_many(current.profile.pk, current.region, loaded)
+    history = monitoring.record_many(current.profile.pk, current.region, loaded)
     rows = []
     for url, result in zip(urls, results, strict=True):
         if isinstance(result, Queue):

@@ -65,7 +65,7 @@ def _redrive_response(
     if request.htmx:
         if status == 200 and context.get("active") is None and request.method == "GET":
             status = STOP_POLLING
-        return render(request, f"{REDRIVE}#panel", context, status=status)
+        return render(request, REDRIVE, context, status=status)
     return render(request, "console/redrive_page.html", context, status=status)
 
 

@@ -1,0 +1,70 @@
+"""sqsadmin's template engine (sqsadmin/jinja2.py): partials, Django's filter wording, and the
+pages' HTML free of the Django template language's leftovers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from django.template import TemplateDoesNotExist, engines
+from django.template.loader import get_template
+
+from sqsadmin.jinja2 import block_source
+
+PAGE = """{% extends "base.html" %}{% block content %}<main>
+{% block panel scoped %}<section>{{ title }}{% block status scoped %}<p>{{ status }}</p>
+{%- endblock %}</section>{% endblock %}
+</main>{% endblock %}
+{% block queue_row scoped %}<tr><td>{{ row }}</td></tr>{% endblock %}"""
+
+
+@pytest.fixture
+def partial_page(tmp_path, settings):
+    (tmp_path / "page.html").write_text(PAGE)
+    (tmp_path / "base.html").write_text("<html>{% block content %}{% endblock %}</html>")
+    # Django builds its template engines again when TEMPLATES changes.
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+
+
+def test_a_partial_renders_its_block_alone_nested_blocks_included(partial_page):
+    html = get_template("page.html#panel").render({"title": "T", "status": "S"})
+    assert html == "<section>T<p>S</p></section>"
+    assert get_template("page.html#status").render({"status": "only"}) == "<p>only</p>"
+
+
+def test_a_partial_outside_the_pages_blocks_renders_only_when_named(partial_page):
+    whole = get_template("page.html").render({"title": "T", "row": "R"})
+    assert "<section>T" in whole and "<tr>" not in whole
+    # A `-` in a partial's name is a `_` in its block's (block names are identifiers).
+    assert get_template("page.html#queue-row").render({"row": "R"}) == "<tr><td>R</td></tr>"
+
+
+def test_a_partial_that_does_not_exist_is_template_does_not_exist(partial_page):
+    with pytest.raises(TemplateDoesNotExist):
+        get_template("page.html#nothing")
+
+
+def test_block_source_keeps_nested_blocks():
+    source = "{% block a %}1{% block b %}2{% endblock %}3{% endblock %}{% block c %}4{% endblock %}"
+    assert block_source(source, "a", "t") == "1{% block b %}2{% endblock %}3"
+    assert block_source(source, "c", "t") == "4"
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.relative_to("templates").as_posix() for p in Path("templates").rglob("*.html"))
+)
+def test_every_template_compiles_with_jinja2(name):
+    engines["jinja2"].env.get_template(name)
+
+
+def test_filters_read_a_missing_name_as_empty_and_dates_in_the_time_zone(settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    env = engines["jinja2"].env
+    missing = "{{ missing|pluralize }}|{{ missing.deeper|default('none', true) }}"
+    assert env.from_string(missing).render() == "|none"
+    when = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    assert env.from_string("{{ when|date('H:i') }}").render(when=when) == "10:00"
+    assert (
+        env.from_string("{{ 2|pluralize('y,ies') }} {{ url('console:home') }}").render() == "ies /"
+    )
