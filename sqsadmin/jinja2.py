@@ -18,11 +18,17 @@ Beside Jinja2's own, templates have:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import jinja2
+from django.conf import settings
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
 from django.utils.timezone import template_localtime
 from django_htmx.jinja import htmx_script
 
@@ -31,8 +37,36 @@ from queues.console.templatetags import charts, units
 
 def url(name: str, *args, **kwargs) -> str:
     """`{{ url('console:queue-list', profile, region) }}`: `{% url %}` of the Django template
-    language."""
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    language, each URL reversed once per process (a page links to the same few, and reversing
+    one walks the URL patterns)."""
+    if kwargs:
+        return reverse(name, kwargs=kwargs)
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    try:
+        return _reversed(get_script_prefix(), urlconf, name, args)
+    except TypeError:  # an argument that is not hashable
+        return reverse(name, args=args or None)
+
+
+@lru_cache(maxsize=4096)
+def _reversed(script_prefix: str, urlconf: str, name: str, args: tuple) -> str:
+    return reverse(name, urlconf, args=args or None)
+
+
+def csrf(request: HttpRequest) -> dict:
+    """`{{ csrf_input }}` and `{{ csrf_token }}` worked out once per page. Django's Jinja2 backend
+    gives lazy values that mask a fresh token each time a page prints one (the messages page
+    prints it eight times); the Django template language's context processor keeps one per page
+    too."""
+    token = SimpleLazyObject(lambda: get_token(request))
+    return {
+        "csrf_token": token,
+        "csrf_input": SimpleLazyObject(
+            lambda: format_html(
+                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', str(token)
+            )
+        ),
+    }
 
 
 def _as_in_django(function):
@@ -105,7 +139,12 @@ def environment(**options) -> jinja2.Environment:
     env = jinja2.Environment(loader=loader, **options)
     env.globals.update(url=url, static=static, htmx_script=htmx_script)
     django_filters = {name: defaultfilters.register.filters[name] for name in DJANGO_FILTERS}
-    for filters in (django_filters, {"date": date}, units.register.filters, charts.register.filters):
+    for filters in (
+        django_filters,
+        {"date": date},
+        units.register.filters,
+        charts.register.filters,
+    ):
         env.filters.update({name: _as_in_django(f) for name, f in filters.items()})
     env.globals["chart_table"] = charts.chart_table
     return env

@@ -3,14 +3,17 @@ pages' HTML free of the Django template language's leftovers."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.template import TemplateDoesNotExist, engines
 from django.template.loader import get_template
+from django.urls import set_script_prefix
 
 from sqsadmin.jinja2 import block_source
+from tests.helpers import page_url
 
 PAGE = """{% extends "base.html" %}{% block content %}<main>
 {% block panel scoped %}<section>{{ title }}{% block status scoped %}<p>{{ status }}</p>
@@ -68,3 +71,23 @@ def test_filters_read_a_missing_name_as_empty_and_dates_in_the_time_zone(setting
     assert (
         env.from_string("{{ 2|pluralize('y,ies') }} {{ url('console:home') }}").render() == "ies /"
     )
+
+
+def test_a_page_prints_one_csrf_token_for_every_form(client, operator_user, profile, raw_sqs):
+    raw_sqs.create_queue(QueueName="orders")
+    client.force_login(operator_user)
+    html = client.get(page_url("messages", profile, "orders")).content.decode()
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    header = re.findall(r'"X-CSRFToken": "([^"]+)"', html)
+    assert len(tokens) >= 5 and len(set(tokens)) == 1
+    assert header == [tokens[0]]
+
+
+def test_url_follows_the_script_prefix():
+    env = engines["jinja2"].env
+    assert env.from_string("{{ url('audit:log') }}").render() == "/audit/"
+    set_script_prefix("/sqsadmin/")
+    try:
+        assert env.from_string("{{ url('audit:log') }}").render() == "/sqsadmin/audit/"
+    finally:
+        set_script_prefix("/")
