@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from ..accounts.roles import BROWSE, require_permission
+from .choices import EVERYONE, filter_choices
 from .display import describe
 from .forms import AuditFilterForm
 from .models import AuditEvent
@@ -119,11 +120,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.all()
     if not sees_all:
         events = events.filter(user=request.user)
-    # The filters' choices, actions and profiles in one query. order_by(): the model's ordering
-    # would make DISTINCT run over every event's row.
-    pairs = events.order_by().values_list("action", "profile_name").distinct()
-    actions = sorted({action for action, _ in pairs})
-    profiles = sorted({name for _, name in pairs if name})
+    # The filters' choices: those of every event, or of the user's own (see choices.py).
+    actions, profiles = filter_choices(events, EVERYONE if sees_all else request.user.pk)
     form = AuditFilterForm(request.GET or None, actions=actions, profiles=profiles)
     if form.is_bound and form.is_valid():
         events = form.filter(events)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
 
+from queues import audit
 from queues.models import AuditEvent
 
 
@@ -59,14 +61,59 @@ def test_rows_shown_again_are_the_same_and_new_events_join_them_on_top(client, a
     assert before.strip() and before.strip() in rows
 
 
+def options(client, name: str) -> list[str]:
+    """The values a filter of the Audit page offers."""
+    html = client.get(reverse("audit:log")).content.decode()
+    filters = html[html.index('class="card filters"') :]
+    select = filters[
+        filters.index(f'name="{name}"') : filters.index(
+            "</select>", filters.index(f'name="{name}"')
+        )
+    ]
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
 def test_the_action_filter_offers_an_action_recorded_since_the_last_view(
     client, admin_user, events
 ):
     client.force_login(admin_user)
-    assert 'value="redrive_messages"' not in client.get(reverse("audit:log")).content.decode()
-    event(admin_user, "redrive_messages", "orders-dlq")
-    html = client.get(reverse("audit:log")).content.decode()
-    assert '<option value="redrive_messages">redrive_messages</option>' in html
+    assert "redrive_messages" not in options(client, "action")
+    with audit.recorded("redrive_messages", user=admin_user, queue="orders-dlq"):
+        pass
+    assert options(client, "action") == [
+        "",
+        "create_profile",
+        "delete_queue",
+        "purge_queue",
+        "redrive_messages",
+    ]
+
+
+def test_the_profile_filter_offers_a_profile_first_used_since_the_last_view(
+    client, operator_user, profile, events
+):
+    client.force_login(operator_user)
+    assert options(client, "profile") == ["", "Test"]
+    with audit.recorded("purge_queue", user=operator_user, profile=profile, queue="orders"):
+        pass
+    assert options(client, "profile") == ["", "Test", profile.name]
+
+
+def test_each_user_is_offered_the_actions_of_their_own_events_and_admins_everyones(
+    client, admin_user, operator_user, events
+):
+    client.force_login(operator_user)
+    assert options(client, "action") == ["", "delete_queue", "purge_queue"]
+    client.force_login(admin_user)
+    assert "send_message" not in options(client, "action")
+    # One user's new action joins their own choices and everyone's, not another user's.
+    with audit.recorded("send_message", user=operator_user, queue="orders"):
+        pass
+    with audit.recorded("rename_profile", user=admin_user):
+        pass
+    assert {"send_message", "rename_profile"} <= set(options(client, "action"))
+    client.force_login(operator_user)
+    assert options(client, "action") == ["", "delete_queue", "purge_queue", "send_message"]
 
 
 def test_an_operator_sees_only_their_own_events(client, operator_user, events):
