@@ -152,7 +152,7 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "sqsadmin.jinja2.environment",
-            "context_processors": _CONTEXT_PROCESSORS,
+            "context_processors": [*_CONTEXT_PROCESSORS, "queues.console.context_processors.csrf"],
         },
     },
     # Django's admin and the widgets only it has: Django's template language.

@@ -3,12 +3,14 @@ pages' HTML free of the Django template language's leftovers."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.template import TemplateDoesNotExist, engines
 from django.template.loader import get_template
+from django.urls import reverse, set_script_prefix
 
 from sqsadmin.jinja2 import block_source
 
@@ -68,3 +70,25 @@ def test_filters_read_a_missing_name_as_empty_and_dates_in_the_time_zone(setting
     assert (
         env.from_string("{{ 2|pluralize('y,ies') }} {{ url('console:home') }}").render() == "ies /"
     )
+
+
+def test_url_follows_the_script_prefix_though_urls_are_reversed_once():
+    env = engines["jinja2"].env
+    link = env.from_string("{{ url('profiles:edit', 'billing') }} {{ url('console:home') }}")
+    assert link.render() == "/profiles/billing/edit/ /"
+    try:
+        set_script_prefix("/sqsadmin/")
+        assert link.render() == "/sqsadmin/profiles/billing/edit/ /sqsadmin/"
+    finally:
+        set_script_prefix("/")
+    assert link.render() == "/profiles/billing/edit/ /"
+
+
+def test_a_page_masks_one_csrf_token_for_its_htmx_headers_and_its_forms(
+    client, admin_user, profile
+):
+    client.force_login(admin_user)
+    html = client.get(reverse("profiles:list")).content.decode()
+    header = re.search(r'"X-CSRFToken": "(\w+)"', html)[1]
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="(\w+)"', html)
+    assert len(tokens) == 3 and set(tokens) == {header}  # Log out, and the profile's two forms
