@@ -64,21 +64,21 @@ def _rendered_rows(keys: list[tuple]) -> list[SafeString]:
 
 
 # The filter fields of the unfiltered page, by the choices they offer: the same on most views, and
-# seven fields took a third of the page's rendering.
+# seven fields took a third of the page's rendering (the form is made only when they change).
 _blank_filters: dict[tuple, SafeString] = {}
+FILTER_NAMES = ["action", "profile", "queue", "outcome", "since", "until"]
 
 
 def _filter_fields(form: AuditFilterForm, sees_all: bool) -> SafeString:
-    names = [*(["user"] if sees_all else []), "action", "profile", "queue", "outcome"]
-    names += ["since", "until"]
-    key = None
-    if not form.is_bound:
-        choices = (form.fields["action"].choices, form.fields["profile"].choices)
-        key = (sees_all, *(tuple(options) for options in choices))
-        if (html := _blank_filters.get(key)) is not None:
-            return html
-    html = mark_safe("\n".join(form[name].as_field_group() for name in names))
-    if key is not None:
+    names = ["user", *FILTER_NAMES] if sees_all else FILTER_NAMES
+    return mark_safe("\n".join(form[name].as_field_group() for name in names))
+
+
+def _blank_filter_fields(sees_all: bool, actions: list[str], profiles: list[str]) -> SafeString:
+    key = (sees_all, tuple(actions), tuple(profiles))
+    if (html := _blank_filters.get(key)) is None:
+        form = AuditFilterForm(actions=actions, profiles=profiles)
+        html = _filter_fields(form, sees_all)
         if len(_blank_filters) > 100:
             _blank_filters.clear()
         _blank_filters[key] = html
@@ -122,11 +122,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         events = events.filter(user=request.user)
     # The filters' choices: those of every event, or of the user's own (see choices.py).
     actions, profiles = filter_choices(events, EVERYONE if sees_all else request.user.pk)
-    form = AuditFilterForm(request.GET or None, actions=actions, profiles=profiles)
-    if form.is_bound and form.is_valid():
-        events = form.filter(events)
-    elif form.is_bound:
-        events = events.none()
+    # No query string (the page as the menu opens it): no form, its fields as last rendered.
+    form = AuditFilterForm(request.GET, actions=actions, profiles=profiles) if request.GET else None
+    if form is not None:
+        events = form.filter(events) if form.is_valid() else events.none()
     if request.GET.get("format") == "csv":
         response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="sqsadmin-audit.csv"'
@@ -139,7 +138,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {
         "form": form,
-        "filter_fields": _filter_fields(form, sees_all),
+        "filter_fields": (
+            _blank_filter_fields(sees_all, actions, profiles)
+            if form is None
+            else _filter_fields(form, sees_all)
+        ),
         "page": page,
         "sees_all": sees_all,
         "query": query.urlencode(),
