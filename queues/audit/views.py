@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db import connections
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template
@@ -20,6 +23,9 @@ from .forms import AuditFilterForm
 from .models import AuditEvent
 
 PAGE_SIZE = 50
+# Events counted past a page's first: a page says "1234 events" exactly up to this many and
+# "More than" beyond, so that a page of a large log does not count every event.
+COUNT_AHEAD = 10_000
 VIEW_ALL = "queues.view_auditevent"
 CSV_COLUMNS = [
     "time",
@@ -45,17 +51,17 @@ _rows_lock = threading.Lock()
 
 
 def _rendered_rows(keys: list[tuple]) -> list[SafeString]:
-    """The rows of the events with these (ID, time) keys: kept ones, and the others read in one
-    query and rendered."""
+    """The rows of the events with these (ID, time as the database gives it) keys: kept ones,
+    and the others read in one query and rendered."""
     with _rows_lock:
         rows = {key: _rows[key] for key in keys if key in _rows}
         for key in rows:
             _rows.move_to_end(key)
-    if missing := [pk for pk, created_at in keys if (pk, created_at) not in rows]:
+    if missing := {key[0]: key for key in keys if key not in rows}:
         template = get_template("audit/audit_log.html#audit-row")
         for event in AuditEvent.objects.filter(pk__in=missing):
             event.details = describe(event.parameters)
-            rows[(event.pk, event.created_at)] = mark_safe(template.render({"event": event}))
+            rows[missing[event.pk]] = mark_safe(template.render({"event": event}))
         with _rows_lock:
             _rows.update(rows)
             while len(_rows) > ROWS_KEPT:
@@ -83,6 +89,47 @@ def _blank_filter_fields(sees_all: bool, actions: list[str], profiles: list[str]
             _blank_filters.clear()
         _blank_filters[key] = html
     return html
+
+
+def _page(events: QuerySet[AuditEvent], asked: str | None) -> Page:
+    """The page of events asked for (the last one past the end, the first for no number), as
+    Paginator.get_page gives it, with the events' keys; counted no further than COUNT_AHEAD
+    events past the page's first."""
+    try:
+        number = max(int(asked or 1), 1)
+    except ValueError:
+        number = 1
+    keys, count, more = _page_keys(events, number)
+    if not keys and number > 1:  # past the end: the last page, as Paginator.get_page does
+        _, count, _ = _page_keys(events, 1, ahead=(number - 1) * PAGE_SIZE)
+        number = max(math.ceil(count / PAGE_SIZE), 1)
+        keys, count, more = _page_keys(events, number)
+    paginator = Paginator([], PAGE_SIZE)
+    paginator.count, paginator.more = count, more
+    return Page(keys, number, paginator)
+
+
+def _page_keys(events: QuerySet[AuditEvent], number: int, ahead: int | None = None):
+    """Page `number`'s (ID, time) keys, how many events there are from the first (all of them, or
+    the first `ahead` events past the page's first when there are more) and whether there are
+    more: in one query, whose count reads no further than that."""
+    if events.query.is_empty():
+        return [], 0, False
+    offset = (number - 1) * PAGE_SIZE
+    limit = offset + (COUNT_AHEAD if ahead is None else ahead)
+    # One more than counted, to know there are more.
+    sql, params = events.values_list("id", "created_at")[: limit + 1].query.sql_with_params()
+    connection = connections[events.db]
+    pk, at = (connection.ops.quote_name(column) for column in ("id", "created_at"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {pk}, {at}, COUNT(*) OVER () FROM ({sql}) AS counted"
+            f" ORDER BY {at} DESC, {pk} DESC LIMIT %s OFFSET %s",
+            [*params, PAGE_SIZE, offset],
+        )
+        rows = cursor.fetchall()
+    counted = rows[0][2] if rows else 0
+    return [(pk, created_at) for pk, created_at, _ in rows], min(counted, limit), counted > limit
 
 
 class _Echo:
@@ -131,9 +178,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="sqsadmin-audit.csv"'
         return response
     # The page's keys only: most rows were rendered before (see _rendered_rows).
-    keys = events.values_list("pk", "created_at")
-    page = Paginator(keys, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = _rendered_rows(list(page.object_list))
+    page = _page(events, request.GET.get("page"))
+    page.object_list = _rendered_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

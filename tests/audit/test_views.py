@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from queues import audit
+from queues.audit import views
 from queues.models import AuditEvent
 
 
@@ -148,6 +149,32 @@ def test_pages_hold_fifty_events(client, admin_user):
     second = client.get(reverse("audit:log"), {"page": 2}).content.decode()
     assert "Page 1 of 2" in first and first.count("<tr>") == 51
     assert second.count("<tr>") == 6
+
+
+def test_a_page_past_the_end_is_the_last_and_a_page_that_is_no_number_the_first(client, admin_user):
+    for i in range(55):
+        event(admin_user, queue=f"q{i}")
+    client.force_login(admin_user)
+    past = client.get(reverse("audit:log"), {"page": 9}).content.decode()
+    assert "Page 2 of 2" in past and past.count("<tr>") == 6 and "q0<" in past
+    garbled = client.get(reverse("audit:log"), {"page": "last"}).content.decode()
+    assert "Page 1 of 2" in garbled and "q54<" in garbled
+
+
+def test_a_large_log_is_counted_only_so_far_past_the_page(client, admin_user, monkeypatch):
+    monkeypatch.setattr(views, "COUNT_AHEAD", 60)
+    for i in range(120):
+        event(admin_user, queue=f"q{i}")
+    client.force_login(admin_user)
+    first = client.get(reverse("audit:log")).content.decode()
+    assert "More than 60 events" in first and "Page 1 of 2 or more" in first
+    assert "Older" in first and first.count("<tr>") == 51
+    second = client.get(reverse("audit:log"), {"page": 2}).content.decode()
+    assert "More than 110 events" in second and "Page 2 of 3 or more" in second
+    # Near the end, the count is exact again.
+    last = client.get(reverse("audit:log"), {"page": 3}).content.decode()
+    assert "120 events" in last and "Page 3 of 3<" in last and last.count("<tr>") == 21
+    assert "Older" not in last
 
 
 def test_the_csv_download_has_the_filtered_events_and_defuses_formulas(
