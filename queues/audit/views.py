@@ -26,6 +26,9 @@ PAGE_SIZE = 50
 # Events counted past a page's first: a page says "1234 events" exactly up to this many and
 # "More than" beyond, so that a page of a large log does not count every event.
 COUNT_AHEAD = 10_000
+# A page number past this is taken as this one (past the end: the last page), so that the offset
+# it makes stays a number the database takes.
+LAST_PAGE = 10**9
 VIEW_ALL = "queues.view_auditevent"
 CSV_COLUMNS = [
     "time",
@@ -96,7 +99,7 @@ def _page(events: QuerySet[AuditEvent], asked: str | None) -> Page:
     Paginator.get_page gives it, with the events' keys; counted no further than COUNT_AHEAD
     events past the page's first."""
     try:
-        number = max(int(asked or 1), 1)
+        number = min(max(int(asked or 1), 1), LAST_PAGE)
     except ValueError:
         number = 1
     keys, count, more = _page_keys(events, number)
@@ -120,11 +123,11 @@ def _page_keys(events: QuerySet[AuditEvent], number: int, ahead: int | None = No
     # One more than counted, to know there are more.
     sql, params = events.values_list("id", "created_at")[: limit + 1].query.sql_with_params()
     connection = connections[events.db]
-    pk, at = (connection.ops.quote_name(column) for column in ("id", "created_at"))
+    id_, at = (connection.ops.quote_name(column) for column in ("id", "created_at"))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {pk}, {at}, COUNT(*) OVER () FROM ({sql}) AS counted"
-            f" ORDER BY {at} DESC, {pk} DESC LIMIT %s OFFSET %s",
+            f"SELECT {id_}, {at}, COUNT(*) OVER () FROM ({sql}) AS counted"
+            f" ORDER BY {at} DESC, {id_} DESC LIMIT %s OFFSET %s",
             [*params, PAGE_SIZE, offset],
         )
         rows = cursor.fetchall()
