@@ -145,12 +145,8 @@ def environment(**options) -> jinja2.Environment:
     env = jinja2.Environment(loader=loader, **options)
     env.globals.update(url=url, static=static, htmx_script=htmx_script)
     django_filters = {name: defaultfilters.register.filters[name] for name in DJANGO_FILTERS}
-    for filters in (
-        django_filters,
-        {"date": date},
-        units.register.filters,
-        charts.register.filters,
-    ):
+    ours = (units.register.filters, charts.register.filters)
+    for filters in (django_filters, {"date": date}, *ours):
         env.filters.update({name: _as_in_django(f) for name, f in filters.items()})
     env.globals["chart_table"] = charts.chart_table
     return env

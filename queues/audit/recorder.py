@@ -24,6 +24,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from ..sqs import PartlyApplied, SqsError
+from . import choices
 from .models import AuditEvent
 
 logger = logging.getLogger("sqsadmin.audit")
@@ -48,6 +49,10 @@ def _save(event: AuditEvent) -> None:
         k: v for k, v in event.parameters.items() if k.lower() not in _NEVER_RECORDED
     }
     event.save()
+    try:
+        choices.note(event)
+    except Exception:  # the event is saved: a cache that fails must not fail the action
+        logger.exception("Could not note audit event %s for the Audit page's filters", event.pk)
     logger.info(
         "user=%s action=%s profile=%s region=%s queue=%s outcome=%s%s",
         event.username or "-",

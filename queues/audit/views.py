@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db import connections
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template
@@ -14,11 +17,18 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from ..accounts.roles import BROWSE, require_permission
+from .choices import EVERYONE, filter_choices
 from .display import describe
 from .forms import AuditFilterForm
 from .models import AuditEvent
 
 PAGE_SIZE = 50
+# Events counted past a page's first: a page says "1234 events" exactly up to this many and
+# "More than" beyond, so that a page of a large log does not count every event.
+COUNT_AHEAD = 10_000
+# A page number past this is taken as this one (past the end: the last page), so that the offset
+# it makes stays a number the database takes.
+LAST_PAGE = 10**9
 VIEW_ALL = "queues.view_auditevent"
 CSV_COLUMNS = [
     "time",
@@ -44,17 +54,17 @@ _rows_lock = threading.Lock()
 
 
 def _rendered_rows(keys: list[tuple]) -> list[SafeString]:
-    """The rows of the events with these (ID, time) keys: kept ones, and the others read in one
-    query and rendered."""
+    """The rows of the events with these (ID, time as the database gives it) keys: kept ones,
+    and the others read in one query and rendered."""
     with _rows_lock:
         rows = {key: _rows[key] for key in keys if key in _rows}
         for key in rows:
             _rows.move_to_end(key)
-    if missing := [pk for pk, created_at in keys if (pk, created_at) not in rows]:
+    if missing := {key[0]: key for key in keys if key not in rows}:
         template = get_template("audit/audit_log.html#audit-row")
         for event in AuditEvent.objects.filter(pk__in=missing):
             event.details = describe(event.parameters)
-            rows[(event.pk, event.created_at)] = mark_safe(template.render({"event": event}))
+            rows[missing[event.pk]] = mark_safe(template.render({"event": event}))
         with _rows_lock:
             _rows.update(rows)
             while len(_rows) > ROWS_KEPT:
@@ -63,25 +73,66 @@ def _rendered_rows(keys: list[tuple]) -> list[SafeString]:
 
 
 # The filter fields of the unfiltered page, by the choices they offer: the same on most views, and
-# seven fields took a third of the page's rendering.
+# seven fields took a third of the page's rendering (the form is made only when they change).
 _blank_filters: dict[tuple, SafeString] = {}
+FILTER_NAMES = ["action", "profile", "queue", "outcome", "since", "until"]
 
 
 def _filter_fields(form: AuditFilterForm, sees_all: bool) -> SafeString:
-    names = [*(["user"] if sees_all else []), "action", "profile", "queue", "outcome"]
-    names += ["since", "until"]
-    key = None
-    if not form.is_bound:
-        choices = (form.fields["action"].choices, form.fields["profile"].choices)
-        key = (sees_all, *(tuple(options) for options in choices))
-        if (html := _blank_filters.get(key)) is not None:
-            return html
-    html = mark_safe("\n".join(form[name].as_field_group() for name in names))
-    if key is not None:
+    names = ["user", *FILTER_NAMES] if sees_all else FILTER_NAMES
+    return mark_safe("\n".join(form[name].as_field_group() for name in names))
+
+
+def _blank_filter_fields(sees_all: bool, actions: list[str], profiles: list[str]) -> SafeString:
+    key = (sees_all, tuple(actions), tuple(profiles))
+    if (html := _blank_filters.get(key)) is None:
+        form = AuditFilterForm(actions=actions, profiles=profiles)
+        html = _filter_fields(form, sees_all)
         if len(_blank_filters) > 100:
             _blank_filters.clear()
         _blank_filters[key] = html
     return html
+
+
+def _page(events: QuerySet[AuditEvent], asked: str | None) -> Page:
+    """The page of events asked for (the last one past the end, the first for no number), as
+    Paginator.get_page gives it, with the events' keys; counted no further than COUNT_AHEAD
+    events past the page's first."""
+    try:
+        number = min(max(int(asked or 1), 1), LAST_PAGE)
+    except ValueError:
+        number = 1
+    keys, count, more = _page_keys(events, number)
+    if not keys and number > 1:  # past the end: the last page, as Paginator.get_page does
+        _, count, _ = _page_keys(events, 1, ahead=(number - 1) * PAGE_SIZE)
+        number = max(math.ceil(count / PAGE_SIZE), 1)
+        keys, count, more = _page_keys(events, number)
+    paginator = Paginator([], PAGE_SIZE)
+    paginator.count, paginator.more = count, more
+    return Page(keys, number, paginator)
+
+
+def _page_keys(events: QuerySet[AuditEvent], number: int, ahead: int | None = None):
+    """Page `number`'s (ID, time) keys, how many events there are from the first (all of them, or
+    the first `ahead` events past the page's first when there are more) and whether there are
+    more: in one query, whose count reads no further than that."""
+    if events.query.is_empty():
+        return [], 0, False
+    offset = (number - 1) * PAGE_SIZE
+    limit = offset + (COUNT_AHEAD if ahead is None else ahead)
+    # One more than counted, to know there are more.
+    sql, params = events.values_list("id", "created_at")[: limit + 1].query.sql_with_params()
+    connection = connections[events.db]
+    id_, at = (connection.ops.quote_name(column) for column in ("id", "created_at"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {id_}, {at}, COUNT(*) OVER () FROM ({sql}) AS counted"
+            f" ORDER BY {at} DESC, {id_} DESC LIMIT %s OFFSET %s",
+            [*params, PAGE_SIZE, offset],
+        )
+        rows = cursor.fetchall()
+    counted = rows[0][2] if rows else 0
+    return [(pk, created_at) for pk, created_at, _ in rows], min(counted, limit), counted > limit
 
 
 class _Echo:
@@ -119,29 +170,28 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.all()
     if not sees_all:
         events = events.filter(user=request.user)
-    # The filters' choices, actions and profiles in one query. order_by(): the model's ordering
-    # would make DISTINCT run over every event's row.
-    pairs = events.order_by().values_list("action", "profile_name").distinct()
-    actions = sorted({action for action, _ in pairs})
-    profiles = sorted({name for _, name in pairs if name})
-    form = AuditFilterForm(request.GET or None, actions=actions, profiles=profiles)
-    if form.is_bound and form.is_valid():
-        events = form.filter(events)
-    elif form.is_bound:
-        events = events.none()
+    # The filters' choices: those of every event, or of the user's own (see choices.py).
+    actions, profiles = filter_choices(events, EVERYONE if sees_all else request.user.pk)
+    # No query string (the page as the menu opens it): no form, its fields as last rendered.
+    form = AuditFilterForm(request.GET, actions=actions, profiles=profiles) if request.GET else None
+    if form is not None:
+        events = form.filter(events) if form.is_valid() else events.none()
     if request.GET.get("format") == "csv":
         response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="sqsadmin-audit.csv"'
         return response
     # The page's keys only: most rows were rendered before (see _rendered_rows).
-    keys = events.values_list("pk", "created_at")
-    page = Paginator(keys, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = _rendered_rows(list(page.object_list))
+    page = _page(events, request.GET.get("page"))
+    page.object_list = _rendered_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
-        "filter_fields": _filter_fields(form, sees_all),
+        "filter_fields": (
+            _blank_filter_fields(sees_all, actions, profiles)
+            if form is None
+            else _filter_fields(form, sees_all)
+        ),
         "page": page,
         "sees_all": sees_all,
         "query": query.urlencode(),

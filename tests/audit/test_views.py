@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
 
+from queues import audit
+from queues.audit import views
 from queues.models import AuditEvent
 
 
@@ -59,14 +62,59 @@ def test_rows_shown_again_are_the_same_and_new_events_join_them_on_top(client, a
     assert before.strip() and before.strip() in rows
 
 
+def options(client, name: str) -> list[str]:
+    """The values a filter of the Audit page offers."""
+    html = client.get(reverse("audit:log")).content.decode()
+    filters = html[html.index('class="card filters"') :]
+    select = filters[
+        filters.index(f'name="{name}"') : filters.index(
+            "</select>", filters.index(f'name="{name}"')
+        )
+    ]
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
 def test_the_action_filter_offers_an_action_recorded_since_the_last_view(
     client, admin_user, events
 ):
     client.force_login(admin_user)
-    assert 'value="redrive_messages"' not in client.get(reverse("audit:log")).content.decode()
-    event(admin_user, "redrive_messages", "orders-dlq")
-    html = client.get(reverse("audit:log")).content.decode()
-    assert '<option value="redrive_messages">redrive_messages</option>' in html
+    assert "redrive_messages" not in options(client, "action")
+    with audit.recorded("redrive_messages", user=admin_user, queue="orders-dlq"):
+        pass
+    assert options(client, "action") == [
+        "",
+        "create_profile",
+        "delete_queue",
+        "purge_queue",
+        "redrive_messages",
+    ]
+
+
+def test_the_profile_filter_offers_a_profile_first_used_since_the_last_view(
+    client, operator_user, profile, events
+):
+    client.force_login(operator_user)
+    assert options(client, "profile") == ["", "Test"]
+    with audit.recorded("purge_queue", user=operator_user, profile=profile, queue="orders"):
+        pass
+    assert options(client, "profile") == ["", "Test", profile.name]
+
+
+def test_each_user_is_offered_the_actions_of_their_own_events_and_admins_everyones(
+    client, admin_user, operator_user, events
+):
+    client.force_login(operator_user)
+    assert options(client, "action") == ["", "delete_queue", "purge_queue"]
+    client.force_login(admin_user)
+    assert "send_message" not in options(client, "action")
+    # One user's new action joins their own choices and everyone's, not another user's.
+    with audit.recorded("send_message", user=operator_user, queue="orders"):
+        pass
+    with audit.recorded("rename_profile", user=admin_user):
+        pass
+    assert {"send_message", "rename_profile"} <= set(options(client, "action"))
+    client.force_login(operator_user)
+    assert options(client, "action") == ["", "delete_queue", "purge_queue", "send_message"]
 
 
 def test_an_operator_sees_only_their_own_events(client, operator_user, events):
@@ -101,6 +149,34 @@ def test_pages_hold_fifty_events(client, admin_user):
     second = client.get(reverse("audit:log"), {"page": 2}).content.decode()
     assert "Page 1 of 2" in first and first.count("<tr>") == 51
     assert second.count("<tr>") == 6
+
+
+def test_a_page_past_the_end_is_the_last_and_a_page_that_is_no_number_the_first(client, admin_user):
+    for i in range(55):
+        event(admin_user, queue=f"q{i}")
+    client.force_login(admin_user)
+    past = client.get(reverse("audit:log"), {"page": 9}).content.decode()
+    assert "Page 2 of 2" in past and past.count("<tr>") == 6 and "q0<" in past
+    garbled = client.get(reverse("audit:log"), {"page": "last"}).content.decode()
+    assert "Page 1 of 2" in garbled and "q54<" in garbled
+    far = client.get(reverse("audit:log"), {"page": "9" * 30}).content.decode()
+    assert "Page 2 of 2" in far and far.count("<tr>") == 6
+
+
+def test_a_large_log_is_counted_only_so_far_past_the_page(client, admin_user, monkeypatch):
+    monkeypatch.setattr(views, "COUNT_AHEAD", 60)
+    for i in range(120):
+        event(admin_user, queue=f"q{i}")
+    client.force_login(admin_user)
+    first = client.get(reverse("audit:log")).content.decode()
+    assert "More than 60 events" in first and "Page 1 of 2 or more" in first
+    assert "Older" in first and first.count("<tr>") == 51
+    second = client.get(reverse("audit:log"), {"page": 2}).content.decode()
+    assert "More than 110 events" in second and "Page 2 of 3 or more" in second
+    # Near the end, the count is exact again.
+    last = client.get(reverse("audit:log"), {"page": 3}).content.decode()
+    assert "120 events" in last and "Page 3 of 3<" in last and last.count("<tr>") == 21
+    assert "Older" not in last
 
 
 def test_the_csv_download_has_the_filtered_events_and_defuses_formulas(
