@@ -6,13 +6,14 @@ from django.contrib.auth import backends, get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 
-from .sessions import read_by_key
+from .reads import read_by_key, read_query
 
 
 class OneQueryPermissions:
     """ModelBackend's permission checks with the user's own and their groups' permissions read
-    in one query, not two: every page checks a permission, so every page saved a query. The
-    signed-in user, read on every page too, is read with a plain query (see sessions.py)."""
+    in one query, not two: every page checks a permission, so every page saved a query. Both
+    that query and the signed-in user, read on every page too, go through a plain cursor with
+    their SQL built once per connection (see reads.py)."""
 
     def get_user(self, user_id):
         model = get_user_model()
@@ -23,14 +24,18 @@ class OneQueryPermissions:
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
-            perms = Permission.objects.all()
-            if not user_obj.is_superuser:
-                perms = perms.filter(Q(user=user_obj) | Q(group__user=user_obj)).distinct()
+            superuser = user_obj.is_superuser
+
+            def build():
+                perms = Permission.objects.all()
+                if not superuser:
+                    perms = perms.filter(Q(user=user_obj) | Q(group__user=user_obj)).distinct()
+                return perms.values_list("content_type__app_label", "codename").order_by()
+
+            key = (Permission, "every" if superuser else "granted")
             user_obj._perm_cache = {
                 f"{app}.{codename}"
-                for app, codename in perms.values_list(
-                    "content_type__app_label", "codename"
-                ).order_by()
+                for app, codename in read_query(Permission, key, build, user_obj.pk)
             }
         return user_obj._perm_cache
 

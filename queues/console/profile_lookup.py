@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
+from ..accounts.reads import read_query
 from ..accounts.roles import BROWSE, MANAGE_PROFILES
 from ..profiles.crypto import EncryptedTextField
 from ..profiles.models import AwsProfile
@@ -51,24 +52,14 @@ def _with_operate_rights(user) -> QuerySet[AwsProfile]:
     return query
 
 
-# The SQL of that query for each kind of user (and database), built by the ORM once per process:
-# building it cost more than running it, on every page. Its only parameter is the user's ID.
-_SQL: dict[tuple[str, str], tuple[str, int]] = {}
-
-
 def _read_profiles(user) -> list[AwsProfile]:
     if not user.is_authenticated or not user.has_perm(BROWSE):
         return []
-    query = AwsProfile.objects.all()
-    key = (query.db, "every" if sees_every_profile(user) else "granted")
-    if key not in _SQL:
-        built = _with_operate_rights(user)
-        sql, params = built.query.sql_with_params()
-        if any(param != user.pk for param in params):
-            return list(built)  # not a shape this cache knows: the ORM's way
-        _SQL[key] = (sql, len(params))
-    sql, count = _SQL[key]
-    return list(query.raw(sql, [user.pk] * count))
+    # Its SQL is built by the ORM once per connection for each kind of user (every profile, or
+    # those granted to the user's groups): building it cost more than running it, on every page.
+    # Its only parameter is the user's ID.
+    key = (AwsProfile, "every" if sees_every_profile(user) else "granted")
+    return read_query(AwsProfile, key, lambda: _with_operate_rights(user), user.pk)
 
 
 def request_profiles(request: HttpRequest) -> list[AwsProfile]:

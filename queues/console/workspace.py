@@ -55,7 +55,7 @@ def may_operate(user, profile: AwsProfile) -> bool:
     # Read with the request's profiles (profile_lookup.request_profiles): no query of its own.
     operable = getattr(profile, OPERABLE, None)
     if operable is not None:
-        return bool(operable)  # a raw query's 0 or 1 on SQLite
+        return bool(operable)
     return profile.operator_groups.filter(user=user).exists()
 
 
