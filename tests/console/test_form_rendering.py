@@ -108,16 +108,13 @@ def _with_choices(r):
     return form
 
 
-def _with_safe_label(r):
-    form = Pick(renderer=r)
-    form.fields["colour"].choices = [("r", mark_safe("<b>Red</b>")), ("g", "Green")]
-    return form
+def _with_label(label):
+    def make(r):
+        form = Pick(renderer=r)
+        form.fields["colour"].choices = [("r", label), ("g", "Green")]
+        return form
 
-
-def _with_text_label(r):
-    form = Pick(renderer=r)
-    form.fields["colour"].choices = [("r", "<b>Red</b>"), ("g", "Green")]
-    return form
+    return make
 
 
 def _with_cleared_secret(r):
@@ -132,8 +129,8 @@ CHANGED = {
     "other bound data": lambda r: Pick({"colour": "r", "note": "abd"}, renderer=r),
     "errors": lambda r: Pick({"colour": "x", "note": "toolong"}, renderer=r),
     "choices": _with_choices,
-    "a label marked safe": _with_safe_label,
-    "the same label as text": _with_text_label,
+    "a label marked safe": _with_label(mark_safe("<b>Red</b>")),
+    "the same label as text": _with_label("<b>Red</b>"),
     "a cleared secret": _with_cleared_secret,
     "another id": lambda r: Pick(auto_id="other-%s", renderer=r),
 }
