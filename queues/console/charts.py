@@ -7,6 +7,8 @@ given as a table (`Chart.table`), for screen readers and anyone who wants the fi
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -135,6 +137,7 @@ class Chart:
 
 
 SPARK_W, SPARK_H = 80, 20
+TIMES = "\u00d7"  # the multiplication sign, which screen readers say as "times"
 
 
 # A sparkline draws at most one point per unit of its width: an hour of samples (up to 720 a
@@ -150,22 +153,42 @@ def thinned[T](values: Sequence[T], most: int) -> Sequence[T]:
     return [values[round(i * last / (most - 1))] for i in range(most)]
 
 
+@functools.cache
+def _spark_xs(count: int) -> tuple[str, ...]:
+    """The x coordinates of `count` points spread over a sparkline's width."""
+    step = SPARK_W / (count - 1)
+    return tuple(f"{i * step:.1f}" for i in range(count))
+
+
 def sparkline(values: Sequence[float], label: str) -> SafeString:
-    """A small line of recent values, its title and a visually-hidden sentence saying them."""
+    """A small line of recent values, its title and a visually-hidden sentence saying them.
+
+    A run of equal values is a flat stretch: drawn from its first point to its last, and said
+    once with how many samples it lasted (0, 41 times, is "0 \u00d741"); an idle queue's hour is
+    one segment and a few words, not 80 points and 80 zeros read aloud."""
     if len(values) < 2:
         return mark_safe('<span class="spark-none">—</span>')
     values = thinned(values, SPARK_POINTS)
     low, high = min(values), max(values)
     spread = (high - low) or 1
-    step = SPARK_W / (len(values) - 1)
-    coords = " ".join(
-        f"{i * step:.1f},{SPARK_H - 2 - (v - low) / spread * (SPARK_H - 4):.1f}"
-        for i, v in enumerate(values)
-    )
-    words = escape(f"{label}: {', '.join(f'{v:g}' for v in values)}")
+    xs = _spark_xs(len(values))
+    ys = {v: f"{SPARK_H - 2 - (v - low) / spread * (SPARK_H - 4):.1f}" for v in set(values)}
+    said_as = {v: f"{v:g}" for v in ys}
+    # Where each run of equal values starts, and the end.
+    bounds = [0, *(i for i in range(1, len(values)) if values[i] != values[i - 1]), len(values)]
+    points, said = [], []
+    for start, end in itertools.pairwise(bounds):
+        value = values[start]
+        points.append(f"{xs[start]},{ys[value]}")
+        if end - start > 1:
+            points.append(f"{xs[end - 1]},{ys[value]}")
+            said.append(f"{said_as[value]} {TIMES}{end - start}")
+        else:
+            said.append(said_as[value])
+    words = escape(f"{label}: {', '.join(said)}")
     return mark_safe(
         f'<svg class="spark" viewBox="0 0 {SPARK_W} {SPARK_H}" width="{SPARK_W}" '
         f'height="{SPARK_H}" aria-hidden="true"><title>{words}</title>'
-        f'<polyline fill="none" points="{coords}"/></svg>'
+        f'<polyline fill="none" points="{" ".join(points)}"/></svg>'
         f'<span class="visually-hidden">{words}</span>'
     )

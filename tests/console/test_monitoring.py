@@ -181,6 +181,31 @@ def test_a_long_history_is_drawn_with_one_point_per_unit_of_the_sparklines_width
     assert said[0] == "0" and said[-1] == "3"  # the oldest kept, and the count just read
 
 
+def test_a_flat_stretch_is_one_segment_said_once_with_its_length(
+    client, viewer_user, profile, raw_sqs
+):
+    """An idle queue's samples are all the same: the row draws the stretch from its first
+    point to its last and says the value once with how many samples it lasted, instead of
+    reading out every zero."""
+    url = raw_sqs.create_queue(QueueName="idle")["QueueUrl"]
+    start = time.time() - 100
+    for i, depth in enumerate([0] * 40 + [2, 2, 5]):
+        monitoring.record(profile.pk, REGION, "idle", QueueCounts(depth, 0, 0), now=start + i)
+    send(raw_sqs, url, 5)
+    client.force_login(viewer_user)
+    html = client.get(page_url("queue-list", profile)).content.decode()
+    (chunk,) = [unescape(u) for u in re.findall(r'hx-get="([^"]+queue-rows[^"]+)"', html)]
+    row = client.get(chunk, headers=HTMX).content.decode()
+    said = "Messages available in idle, recent samples: 0 \u00d740, 2 \u00d72, 5 \u00d72</title>"
+    assert said in row
+    points = re.search(r'<polyline fill="none" points="([^"]+)"', row).group(1).split()
+    xs = [float(p.split(",")[0]) for p in points]
+    ys = [float(p.split(",")[1]) for p in points]
+    # 44 samples: the zeros from the first to the 40th, the twos, the fives to the right edge.
+    assert len(points) == 6 and xs[0] == 0 and xs[-1] == 80
+    assert ys[0] == ys[1] > ys[2] == ys[3] > ys[4] == ys[5]  # SVG's y grows downwards
+
+
 @pytest.mark.parametrize(
     ("depths", "spacing", "rising"),
     [
