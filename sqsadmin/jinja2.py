@@ -18,39 +18,19 @@ Beside Jinja2's own, templates have:
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import jinja2
-from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template import defaultfilters
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.timezone import template_localtime
 from django_htmx.jinja import htmx_script
 
+from queues.console.links import url
 from queues.console.templatetags import charts, units
-
-
-def url(name: str, *args, **kwargs) -> str:
-    """`{{ url('console:queue-list', profile, region) }}`: `{% url %}` of the Django template
-    language, each URL reversed once per process (a page links to the same few, and reversing
-    one walks the URL patterns)."""
-    if kwargs:
-        return reverse(name, kwargs=kwargs)
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    try:
-        return _reversed(get_script_prefix(), urlconf, name, args)
-    except TypeError:  # an argument that is not hashable
-        return reverse(name, args=args or None)
-
-
-@lru_cache(maxsize=4096)
-def _reversed(script_prefix: str, urlconf: str, name: str, args: tuple) -> str:
-    return reverse(name, urlconf, args=args or None)
 
 
 def static(path: str) -> str:

@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from ..sqs.regions import known_regions
 from . import workspace as workspaces
+from .links import url
 from .profile_lookup import request_profiles
 
 
@@ -32,15 +32,8 @@ NAV_VIEWS = {
 }
 
 
-@lru_cache(maxsize=8)
-def _nav_urls(script_prefix: str, urlconf: str | None) -> dict[str, str]:
-    return {name: reverse(view, urlconf) for name, view in NAV_VIEWS.items()}
-
-
 def nav_urls() -> dict[str, str]:
-    """The header's links, reversed once per script prefix and URLconf (all they depend on)
-    rather than seven times on every page."""
-    return _nav_urls(get_script_prefix(), get_urlconf())
+    return {name: url(view) for name, view in NAV_VIEWS.items()}
 
 
 def workspace(request: HttpRequest) -> dict:

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
@@ -17,7 +16,7 @@ from ...accounts.roles import BROWSE, require_permission
 from ...sqs import Queue, QueueNotFound
 from ...sqs.batching import batched
 from ...sqs.queues import QueuePage, queue_name_from_url, queue_name_problem
-from .. import monitoring, queue_index, workspace
+from .. import links, monitoring, queue_index, workspace
 from ..charts import sparkline
 
 # How many GetQueueAttributes calls one chunk request runs at once. A browser opens about six
@@ -134,9 +133,9 @@ def _page_size(raw: str | None) -> int:
 
 def detail_links(profile: str, region: str) -> dict:
     return {
-        "rows_url": reverse("console:queue-rows", args=[profile, region]),
-        # Rows link to the detail page by appending the name: one reverse() for the whole page.
-        "detail_prefix": reverse("console:queue-detail", args=[profile, region, "_"])[:-2],
+        "rows_url": links.url("console:queue-rows", profile, region),
+        # Rows link to the detail page by appending the name: one URL for the whole page.
+        "detail_prefix": links.url("console:queue-detail", profile, region, "_")[:-2],
     }
 
 
