@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from ..sqs.regions import known_regions
 from . import workspace as workspaces
-from .links import url
 from .profile_lookup import request_profiles
 
 
@@ -32,8 +32,15 @@ NAV_VIEWS = {
 }
 
 
+@lru_cache(maxsize=8)
+def _nav_urls(script_prefix: str, urlconf: str | None) -> dict[str, str]:
+    return {name: reverse(view, urlconf) for name, view in NAV_VIEWS.items()}
+
+
 def nav_urls() -> dict[str, str]:
-    return {name: url(view) for name, view in NAV_VIEWS.items()}
+    """The header's links as one dict kept per script prefix and URLconf: one lookup a page
+    instead of seven `url()` calls."""
+    return _nav_urls(get_script_prefix(), get_urlconf())
 
 
 def workspace(request: HttpRequest) -> dict:
