@@ -149,8 +149,14 @@ def thinned[T](values: Sequence[T], most: int) -> Sequence[T]:
     """At most `most` of `values`, evenly spread, the first and the last always among them."""
     if len(values) <= most:
         return values
-    last = len(values) - 1
-    return [values[round(i * last / (most - 1))] for i in range(most)]
+    return [values[i] for i in _spread(len(values), most)]
+
+
+@functools.lru_cache(maxsize=1024)
+def _spread(count: int, most: int) -> tuple[int, ...]:
+    """`most` indexes evenly spread over `count` items, the first and the last among them."""
+    last = count - 1
+    return tuple(round(i * last / (most - 1)) for i in range(most))
 
 
 @functools.cache

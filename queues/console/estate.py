@@ -154,7 +154,7 @@ def scan(profile: AwsProfile, region: str) -> EndpointReport:
         rising=tuple(
             _finding(q, ages.get(q.name))
             for q in queues
-            if monitoring.keeps_rising(history.get(q.name, []))
+            if monitoring.keeps_rising(monitoring.decoded(history.get(q.name)))
         ),
         failed_queues=len(rows) - len(queues),
         cloudwatch_note=note,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
+from django.core.cache import cache
 
 from queues.console import monitoring
 from queues.sqs import QueueCounts
@@ -81,6 +82,39 @@ def test_the_history_is_bounded_in_time_and_length(settings):
     kept = monitoring.samples(1, REGION, "q")
     assert len(kept) == 300  # ten minutes of one sample every 2 s
     assert kept[-1].available == 1999 and kept[0].at > start + 3998 - 600
+
+
+def test_samples_closer_than_a_second_replace_the_last_and_the_count_limit_holds(
+    settings, monkeypatch
+):
+    monkeypatch.setattr(monitoring, "MIN_SPACING_SECONDS", 1.0)
+    settings.MONITORING_HISTORY_SECONDS = 100_000
+    start = 1_000_000.0
+    monitoring.record(1, REGION, "q", QueueCounts(1, 2, 3), now=start)
+    monitoring.record(1, REGION, "q", QueueCounts(4, 5, 6), now=start + 0.5)
+    assert monitoring.samples(1, REGION, "q") == [monitoring.Sample(start + 0.5, 4, 5, 6)]
+    for i in range(1, monitoring.MAX_SAMPLES + 10):
+        monitoring.record(1, REGION, "q", QueueCounts(i, 0, 0), now=start + i * 2)
+    kept = monitoring.samples(1, REGION, "q")
+    assert len(kept) == monitoring.MAX_SAMPLES
+    assert kept[0].available == 10 and kept[-1].available == monitoring.MAX_SAMPLES + 9
+
+
+def test_a_history_kept_by_an_earlier_version_is_read_and_extended():
+    """Histories were kept as lists of tuples; a shared cache may still hold some after an
+    upgrade: the chart shows them and the next sample joins them."""
+    start = time.time() - 30
+    cache.set(
+        f"sqsadmin:samples:1:{REGION}:old",
+        [(start, 3, 0, 0), (start + 10, 5, 1, 0)],
+        600,
+    )
+    monitoring.record(1, REGION, "old", QueueCounts(7, 2, 1), now=start + 20)
+    assert monitoring.samples(1, REGION, "old") == [
+        monitoring.Sample(start, 3, 0, 0),
+        monitoring.Sample(start + 10, 5, 1, 0),
+        monitoring.Sample(start + 20, 7, 2, 1),
+    ]
 
 
 @sqs_lanes.serves_cloudwatch

@@ -17,7 +17,7 @@ from ...sqs import Queue, QueueNotFound
 from ...sqs.batching import batched
 from ...sqs.queues import QueuePage, queue_name_from_url, queue_name_problem
 from .. import links, monitoring, queue_index, workspace
-from ..charts import sparkline
+from ..charts import SPARK_POINTS, sparkline
 
 # How many GetQueueAttributes calls one chunk request runs at once. A browser opens about six
 # connections per host, so at most ~30 calls are in flight per user: below the boto3 client's
@@ -151,7 +151,7 @@ def loaded_rows(
     rows = []
     for url, result in zip(urls, results, strict=True):
         if isinstance(result, Queue):
-            depth = [s.available for s in history.get(result.name, [])]
+            depth = monitoring.availables(history.get(result.name), SPARK_POINTS)
             spark = sparkline(depth, f"Messages available in {result.name}, recent samples")
             rows.append(replace(Row.loaded(result), spark=spark))
         else:
