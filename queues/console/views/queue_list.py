@@ -58,7 +58,7 @@ class Row:
         return cls(name, "FIFO" if name.endswith(".fifo") else "Standard")
 
     @classmethod
-    def loaded(cls, queue: Queue) -> Row:
+    def loaded(cls, queue: Queue, spark: str = "") -> Row:
         counts, created = queue.counts, queue.created
         return cls(
             name=queue.name,
@@ -69,6 +69,7 @@ class Row:
             delayed=counts.delayed,
             created=created.strftime("%Y-%m-%d %H:%M") if created else "",
             tags=tuple(f"{k}={v}" for k, v in sorted(queue.tags.items())),
+            spark=spark,
         )
 
 
@@ -153,7 +154,7 @@ def loaded_rows(
         if isinstance(result, Queue):
             depth = monitoring.availables(history.get(result.name), SPARK_POINTS)
             spark = sparkline(depth, f"Messages available in {result.name}, recent samples")
-            rows.append(replace(Row.loaded(result), spark=spark))
+            rows.append(Row.loaded(result, spark))
         else:
             rows.append(
                 replace(
