@@ -39,7 +39,8 @@ class SharedFieldsForm(forms.Form, metaclass=_SharingFields):
     deep-copies each field (widget, choices, messages) for every form it makes, ~0.25 ms for the
     queue form's. Such a form never changes a field object: it may leave fields out or add
     others (`self.fields` is its own dict) made once and never changed either, but never set a
-    field's choices, label or help text.
+    field's choices, label or help text; nor may it have a widget that keeps what a request
+    posted (Django's ClearableFileInput): forms on other threads use the same objects.
 
     A field is then what it was declared as, so its HTML on a form not bound to data is a
     function of the field, its name and id and the value it starts with: the renderer keeps it
