@@ -4,6 +4,8 @@ and whether the renderer rendered them afresh or kept them from an earlier reque
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import jinja2
 import pytest
 from django import forms
@@ -137,6 +139,10 @@ def _changes(form_class) -> dict:
     changes = {
         "initial": lambda r: form_class(initial={"colour": "g", "note": "hi"}, renderer=r),
         "a start of 1, not True": lambda r: form_class(initial={"flag": 1}, renderer=r),
+        "a decimal start": lambda r: form_class(initial={"note": Decimal("1")}, renderer=r),
+        "an equal one, written longer": lambda r: form_class(
+            initial={"note": Decimal("1.00")}, renderer=r
+        ),
         "a start marked safe": lambda r: form_class(initial={"note": mark_safe("<b>")}, renderer=r),
         "the same start as text": lambda r: form_class(initial={"note": "<b>"}, renderer=r),
         "bound data": lambda r: form_class(

@@ -4,7 +4,6 @@ and forms that share their fields, whose fields as first shown are kept by what 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django import forms
 from django.forms.forms import DeclarativeFieldsMetaclass
@@ -15,8 +14,9 @@ from django.utils.safestring import SafeString
 # The template every field renders through (FormRenderer.field_template_name).
 FIELD_TEMPLATE = "forms/field.html"
 # Starting values a field of a SharedFieldsForm is kept by: their exact type and value are what
-# the widget shows (True and 1, or a str and a SafeString of the same text, differ).
-_PLAIN_VALUES = frozenset({str, SafeString, int, bool, Decimal, type(None)})
+# the widget shows (True and 1, or a str and a SafeString of the same text, differ). Not Decimal
+# or float: equal values can show differently (1 and 1.00, 0.0 and -0.0).
+_PLAIN_VALUES = frozenset({str, SafeString, int, bool, type(None)})
 
 
 class _SharedFields(dict):
