@@ -47,6 +47,11 @@ class AuditFilterForm(forms.Form):
             self.add_error("until", "“To” must be after “From”.")
         return cleaned
 
+    @property
+    def narrows(self) -> bool:
+        """Whether a filter is filled in (of a valid form)."""
+        return any(self.cleaned_data.get(field) for field in FILTER_LOOKUPS)
+
     def filter(self, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
         for field, lookup in FILTER_LOOKUPS.items():
             if value := self.cleaned_data.get(field):

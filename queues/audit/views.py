@@ -7,8 +7,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
-from django.db import connections
+from django.db import connections, router
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -16,6 +17,7 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
+from ..accounts.reads import query_sql, read_query
 from ..accounts.roles import BROWSE, require_permission
 from .choices import EVERYONE, filter_choices
 from .display import describe
@@ -62,7 +64,10 @@ def _rendered_rows(keys: list[tuple]) -> list[SafeString]:
             _rows.move_to_end(key)
     if missing := {key[0]: key for key in keys if key not in rows}:
         template = get_template("audit/audit_log.html#audit-row")
-        for event in AuditEvent.objects.filter(pk__in=missing):
+        ids = tuple(missing)
+        # One query, its SQL built once per connection for each number of rows (at most a page's).
+        build = lambda: AuditEvent.objects.filter(pk__in=ids).order_by()  # noqa: E731
+        for event in read_query(AuditEvent, ("audit rows", len(ids)), build, *ids):
             event.details = describe(event.parameters)
             rows[missing[event.pk]] = mark_safe(template.render({"event": event}))
         with _rows_lock:
@@ -94,10 +99,25 @@ def _blank_filter_fields(sees_all: bool, actions: list[str], profiles: list[str]
     return html
 
 
-def _page(events: QuerySet[AuditEvent], asked: str | None) -> Page:
+def _events_keys(events: QuerySet[AuditEvent], scope: str | int | None) -> tuple[str, list] | None:
+    """The SQL of `events`' (ID, time) keys, newest first, and its parameters; None when no event
+    can match. `scope`, when no filter narrowed them (the page as the menu opens it, and its
+    further pages): EVERYONE, or the ID of the user whose own events they are; their SQL is then
+    built once per connection (the ORM building it cost more than the query)."""
+    keys = lambda: events.values_list("id", "created_at")  # noqa: E731
+    try:
+        if scope is None:
+            return keys().query.sql_with_params()
+        values = () if scope == EVERYONE else (scope,)
+        return query_sql(AuditEvent, ("audit keys", scope == EVERYONE), keys, *values)
+    except EmptyResultSet:
+        return None
+
+
+def _page(events: tuple[str, list] | None, asked: str | None) -> Page:
     """The page of events asked for (the last one past the end, the first for no number), as
     Paginator.get_page gives it, with the events' keys; counted no further than COUNT_AHEAD
-    events past the page's first."""
+    events past the page's first. `events`: the SQL of their keys (_events_keys)."""
     try:
         number = min(max(int(asked or 1), 1), LAST_PAGE)
     except ValueError:
@@ -112,23 +132,23 @@ def _page(events: QuerySet[AuditEvent], asked: str | None) -> Page:
     return Page(keys, number, paginator)
 
 
-def _page_keys(events: QuerySet[AuditEvent], number: int, ahead: int | None = None):
+def _page_keys(events: tuple[str, list] | None, number: int, ahead: int | None = None):
     """Page `number`'s (ID, time) keys, how many events there are from the first (all of them, or
     the first `ahead` events past the page's first when there are more) and whether there are
     more: in one query, whose count reads no further than that."""
-    if events.query.is_empty():
+    if events is None:
         return [], 0, False
+    sql, params = events
     offset = (number - 1) * PAGE_SIZE
     limit = offset + (COUNT_AHEAD if ahead is None else ahead)
-    # One more than counted, to know there are more.
-    sql, params = events.values_list("id", "created_at")[: limit + 1].query.sql_with_params()
-    connection = connections[events.db]
+    connection = connections[router.db_for_read(AuditEvent)]
     id_, at = (connection.ops.quote_name(column) for column in ("id", "created_at"))
     with connection.cursor() as cursor:
+        # One more than counted, to know there are more.
         cursor.execute(
-            f"SELECT {id_}, {at}, COUNT(*) OVER () FROM ({sql}) AS counted"
+            f"SELECT {id_}, {at}, COUNT(*) OVER () FROM ({sql} LIMIT %s) AS counted"
             f" ORDER BY {at} DESC, {id_} DESC LIMIT %s OFFSET %s",
-            [*params, PAGE_SIZE, offset],
+            [*params, limit + 1, PAGE_SIZE, offset],
         )
         rows = cursor.fetchall()
     counted = rows[0][2] if rows else 0
@@ -167,13 +187,15 @@ def _csv_rows(events) -> Iterator[str]:
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Who did what: admins see everyone's events, everybody else their own. Read-only."""
     sees_all = request.user.has_perm(VIEW_ALL)
+    scope = EVERYONE if sees_all else request.user.pk
     events = AuditEvent.objects.all()
     if not sees_all:
         events = events.filter(user=request.user)
     # The filters' choices: those of every event, or of the user's own (see choices.py).
-    actions, profiles = filter_choices(events, EVERYONE if sees_all else request.user.pk)
+    actions, profiles = filter_choices(events, scope)
     # No query string (the page as the menu opens it): no form, its fields as last rendered.
     form = AuditFilterForm(request.GET, actions=actions, profiles=profiles) if request.GET else None
+    narrowed = form is not None and (not form.is_valid() or form.narrows)
     if form is not None:
         events = form.filter(events) if form.is_valid() else events.none()
     if request.GET.get("format") == "csv":
@@ -181,7 +203,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="sqsadmin-audit.csv"'
         return response
     # The page's keys only: most rows were rendered before (see _rendered_rows).
-    page = _page(events, request.GET.get("page"))
+    page = _page(_events_keys(events, None if narrowed else scope), request.GET.get("page"))
     page.object_list = _rendered_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
@@ -193,6 +215,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             else _filter_fields(form, sees_all)
         ),
         "page": page,
+        "rows": mark_safe("".join(page.object_list)),  # one string, not 50 for the template
         "sees_all": sees_all,
         "query": query.urlencode(),
     }

@@ -55,8 +55,9 @@
     document.querySelectorAll(".fifo-only").forEach(function (el) {
       el.hidden = !fifo.checked;
     });
-    document.querySelectorAll("#dead-letter-queues option[data-fifo]").forEach(function (option) {
-      option.disabled = option.dataset.fifo !== String(fifo.checked);
+    // Until the suggestions for the type come, those of the other type cannot be picked.
+    document.querySelectorAll("#dead-letter-queues option").forEach(function (option) {
+      option.disabled = option.value.endsWith(".fifo") !== fifo.checked;
     });
   }
 

@@ -60,6 +60,12 @@ def test_rows_shown_again_are_the_same_and_new_events_join_them_on_top(client, a
     # The rows the first view showed are there again, character for character.
     before = first[first.index("<tbody>") + len("<tbody>") : first.index("</tbody>")]
     assert before.strip() and before.strip() in rows
+    # Another new event, read as the one before was (one row, not shown yet): itself.
+    event(admin_user, "purge_queue", "invoices")
+    third = client.get(reverse("audit:log")).content.decode()
+    rows = third[third.index("<tbody>") : third.index("</tbody>")]
+    assert rows.count("invoices") == 1 and rows.count("payments") == 1
+    assert rows.index("invoices") < rows.index("payments")
 
 
 def options(client, name: str) -> list[str]:

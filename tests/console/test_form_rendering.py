@@ -4,6 +4,8 @@ and whether the renderer rendered them afresh or kept them from an earlier reque
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import jinja2
 import pytest
 from django import forms
@@ -12,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from queues.console.forms import FormRenderer, context_key
+from queues.console.forms.bound_field import SharedFieldsForm
 from queues.console.forms.fields import DurationField
 from queues.console.forms.messages import ConsumeForm, PollForm
 from queues.console.forms.queues import QueueForm
@@ -117,39 +120,87 @@ def _with_label(label):
     return make
 
 
-def _with_cleared_secret(r):
-    form = Pick(renderer=r)
+def _with_cleared_secret(r, form_class=Pick):
+    form = form_class(renderer=r)
     form.cleared_secrets = ("note",)
     return form
 
 
-CHANGED = {
-    "initial": lambda r: Pick(initial={"colour": "g", "note": "hi"}, renderer=r),
-    "bound data": lambda r: Pick({"colour": "g", "note": "abc", "flag": "on"}, renderer=r),
-    "other bound data": lambda r: Pick({"colour": "r", "note": "abd"}, renderer=r),
-    "errors": lambda r: Pick({"colour": "x", "note": "toolong"}, renderer=r),
-    "choices": _with_choices,
-    "a label marked safe": _with_label(mark_safe("<b>Red</b>")),
-    "the same label as text": _with_label("<b>Red</b>"),
-    "a cleared secret": _with_cleared_secret,
-    "another id": lambda r: Pick(auto_id="other-%s", renderer=r),
-}
+class SharedPick(SharedFieldsForm):
+    """Pick's fields, shared by its forms: kept by what they start with (BoundField's
+    first_shown_key), not by their whole context."""
+
+    colour = forms.ChoiceField(choices=[("r", "Red"), ("g", "Green")], initial="r")
+    note = forms.CharField(max_length=5, help_text="Short", widget=forms.TextInput)
+    flag = forms.BooleanField(required=False)
 
 
-def test_a_kept_field_is_rendered_again_when_anything_it_shows_changes():
+def _changes(form_class) -> dict:
+    changes = {
+        "initial": lambda r: form_class(initial={"colour": "g", "note": "hi"}, renderer=r),
+        "a start of 1, not True": lambda r: form_class(initial={"flag": 1}, renderer=r),
+        "a decimal start": lambda r: form_class(initial={"note": Decimal("1")}, renderer=r),
+        "an equal one, written longer": lambda r: form_class(
+            initial={"note": Decimal("1.00")}, renderer=r
+        ),
+        "a start marked safe": lambda r: form_class(initial={"note": mark_safe("<b>")}, renderer=r),
+        "the same start as text": lambda r: form_class(initial={"note": "<b>"}, renderer=r),
+        "bound data": lambda r: form_class(
+            {"colour": "g", "note": "abc", "flag": "on"}, renderer=r
+        ),
+        "other bound data": lambda r: form_class({"colour": "r", "note": "abd"}, renderer=r),
+        "errors": lambda r: form_class({"colour": "x", "note": "toolong"}, renderer=r),
+        "a cleared secret": lambda r: _with_cleared_secret(r, form_class),
+        "another id": lambda r: form_class(auto_id="other-%s", renderer=r),
+        "no ids": lambda r: form_class(auto_id=False, renderer=r),
+        "a prefix, no ids": lambda r: form_class(prefix="p", auto_id=False, renderer=r),
+        "no required attributes": lambda r: form_class(use_required_attribute=False, renderer=r),
+    }
+    if not issubclass(form_class, SharedFieldsForm):  # a form of its own copies may change them
+        changes.update(
+            {
+                "choices": _with_choices,
+                "a label marked safe": _with_label(mark_safe("<b>Red</b>")),
+                "the same label as text": _with_label("<b>Red</b>"),
+            }
+        )
+    return changes
+
+
+@pytest.mark.parametrize("form_class", [Pick, SharedPick])
+def test_a_kept_field_is_rendered_again_when_anything_it_shows_changes(form_class):
     renderer = FormRenderer()
-    plain = _kept(renderer, lambda r: Pick(renderer=r))
+    plain = _kept(renderer, lambda r: form_class(renderer=r))
     assert (
-        _kept(renderer, lambda r: Pick(renderer=r)) == plain == _fresh(lambda r: Pick(renderer=r))
+        _kept(renderer, lambda r: form_class(renderer=r))
+        == plain
+        == _fresh(lambda r: form_class(renderer=r))
     )
     seen = [plain]
-    for why, make in CHANGED.items():
+    for why, make in _changes(form_class).items():
         html = _kept(renderer, make)
         assert html == _fresh(make), why
         assert html not in seen, f"{why}: the same HTML as before"
         seen.append(html)
         # And back again: the plain form is still the plain form.
-        assert _kept(renderer, lambda r: Pick(renderer=r)) == plain, why
+        assert _kept(renderer, lambda r: form_class(renderer=r)) == plain, why
+
+
+def _edit_form(r):
+    """A queue form as the edit page starts it: a queue's settings and tags."""
+    initial = {
+        "visibility_timeout": 90,
+        "maximum_message_size": 2048,
+        "dead_letter_queue": "orders-dlq",
+        "max_receive_count": 5,
+        "encryption": "sse-kms",
+        "content_based_deduplication": True,
+        "tag_key_0": "team",
+        "tag_value_0": "<b>payments</b>",
+        "tag_key_1": "env",
+        "tag_value_1": "",
+    }
+    return QueueForm(initial=initial, renderer=r)
 
 
 def test_whole_forms_render_the_same_from_a_renderer_that_kept_them():
@@ -158,6 +209,8 @@ def test_whole_forms_render_the_same_from_a_renderer_that_kept_them():
         lambda r: EveryWidget(renderer=r),
         lambda r: EveryWidget({"text": "x" * 30, "picks": ["zz"]}, renderer=r),
         lambda r: QueueForm(renderer=r),
+        _edit_form,
+        lambda r: QueueForm({"name": "x", "tag_key_4": "<b>", "tag_value_9": "v"}, renderer=r),
         lambda r: PollForm(limit=3, renderer=r),
         lambda r: ConsumeForm(renderer=r),
     ]
@@ -176,6 +229,7 @@ def test_whole_forms_render_the_same_from_a_renderer_that_kept_them():
         ),
         pytest.param(_with_cleared_secret, id="a cleared secret"),
         pytest.param(lambda r: QueueForm(renderer=r), id="queue form"),
+        pytest.param(_edit_form, id="edit form"),
     ],
 )
 def test_the_field_template_reads_nothing_its_plain_values_lack(make):

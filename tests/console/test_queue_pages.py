@@ -295,6 +295,18 @@ def test_edit_changes_attributes_and_tags(client, operator_user, profile, raw_sq
     assert event.parameters["tags_removed"] == ["team"]
 
 
+def test_the_edit_form_leaves_out_name_and_type_and_the_create_form_still_asks_for_them(
+    client, operator_user, profile, orders
+):
+    # Every queue form shares its fields (SharedFieldsForm): leaving one out is the form's own.
+    client.force_login(operator_user)
+    for _ in range(2):
+        edit = client.get(page_url("queue-edit", profile, "orders")).content.decode()
+        assert 'id="id_name"' not in edit and 'id="id_queue_type_1"' not in edit
+        create = client.get(page_url("queue-create", profile)).content.decode()
+        assert 'id="id_name"' in create and 'id="id_queue_type_1"' in create
+
+
 def test_edit_validates_like_create(client, operator_user, profile, raw_sqs, orders):
     client.force_login(operator_user)
     response = client.post(

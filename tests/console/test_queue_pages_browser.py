@@ -144,6 +144,26 @@ def test_the_list_fills_in_counts_finds_rows_and_marks_dead_letter_queues(
     assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
 
 
+def test_until_the_suggestions_for_the_type_come_the_other_types_cannot_be_picked(
+    page, login, operator_user, profile, raw_sqs
+):
+    raw_sqs.create_queue(QueueName="jobs-dlq.fifo", Attributes={"FifoQueue": "true"})
+    raw_sqs.create_queue(QueueName="standard-dlq")
+    held = []
+    page.route("**/dead-letter-options/**", lambda route: held.append(route))  # never answered
+    login(operator_user)
+    page.goto(page.url.split("/p/")[0] + f"/p/{profile.slug}/us-east-1/queues/new/")
+    fifo = page.locator("#dead-letter-queues option[value='jobs-dlq.fifo']")
+    standard = page.locator("#dead-letter-queues option[value='standard-dlq']")
+    page.get_by_label("FIFO", exact=True).check()
+    expect(fifo).to_be_enabled()
+    expect(standard).to_be_disabled()
+    page.get_by_label("Standard", exact=True).check()
+    expect(fifo).to_be_disabled()
+    expect(standard).to_be_enabled()
+    assert held  # the suggestions were asked for, and are still to come
+
+
 def test_a_chunk_that_fails_says_so_and_refresh_retries_it(
     page, login, viewer_user, profile, raw_sqs, live_server
 ):

@@ -7,6 +7,7 @@ import io
 import pickle
 import re
 import threading
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -169,10 +170,18 @@ class FormRenderer(renderers.Jinja2):
         if content is None:
             return template.render(context).strip()
         # The Jinja template object too: with DEBUG's auto reload, an edited file is a new one.
-        key = (template.template, content)
+        return self._kept((template.template, content), lambda: template.render(context).strip())
+
+    def kept(self, key: tuple, render: Callable[[], str]) -> str:
+        """The HTML kept for `key`, which says everything it depends on (a shared field's, by
+        BoundField.first_shown_key), else `render()`'s, kept. Not with DEBUG's auto reload: an
+        edited template would not show."""
+        return render() if self.engine.env.auto_reload else self._kept(key, render)
+
+    def _kept(self, key: tuple, render: Callable[[], str]) -> str:
         html = self._rendered.get(key)
         if html is None:
-            html = template.render(context).strip()
+            html = render()
             with self._keeping:
                 if len(self._rendered) >= RENDERED_KEPT:
                     del self._rendered[next(iter(self._rendered))]  # the oldest kept

@@ -1,16 +1,51 @@
-"""The dashboard's bound field: what templates/forms/field.html asks of a field beyond Django's."""
+"""The dashboard's bound field: what templates/forms/field.html asks of a field beyond Django's,
+and forms that share their fields, whose fields as first shown are kept by what they start with."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django import forms
+from django.forms.forms import DeclarativeFieldsMetaclass
 from django.forms.utils import ErrorList
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 
 # The template every field renders through (FormRenderer.field_template_name).
 FIELD_TEMPLATE = "forms/field.html"
+# Starting values a field of a SharedFieldsForm is kept by: their exact type and value are what
+# the widget shows (True and 1, or a str and a SafeString of the same text, differ). Not Decimal
+# or float: equal values can show differently (1 and 1.00, 0.0 and -0.0).
+_PLAIN_VALUES = frozenset({str, SafeString, int, bool, type(None)})
+
+
+class _SharedFields(dict):
+    """A form class's declared fields, which Django deep-copies for every form it makes: given
+    as they are instead (a new dict of the same field objects)."""
+
+    def __deepcopy__(self, memo) -> dict:
+        return dict(self)
+
+
+class _SharingFields(DeclarativeFieldsMetaclass):
+    def __new__(mcs, name, bases, attrs):
+        form_class = super().__new__(mcs, name, bases, attrs)
+        form_class.base_fields = _SharedFields(form_class.base_fields)
+        return form_class
+
+
+class SharedFieldsForm(forms.Form, metaclass=_SharingFields):
+    """A form whose every instance uses its class's field objects, not copies of them: Django
+    deep-copies each field (widget, choices, messages) for every form it makes, ~0.25 ms for the
+    queue form's. Such a form never changes a field object: it may leave fields out or add
+    others (`self.fields` is its own dict) made once and never changed either, but never set a
+    field's choices, label or help text; nor may it have a widget that keeps what a request
+    posted (Django's ClearableFileInput): forms on other threads use the same objects.
+
+    A field is then what it was declared as, so its HTML on a form not bound to data is a
+    function of the field, its name and id and the value it starts with: the renderer keeps it
+    by those (BoundField.first_shown_key), and a form shown as it starts renders no widget.
+    """
 
 
 def _forgets_value(widget: forms.Widget) -> bool:
@@ -91,8 +126,44 @@ class BoundField(forms.BoundField):
     def render(self, template_name=None, context=None, renderer=None):
         template_name = template_name or self.template_name
         if context is None and template_name == FIELD_TEMPLATE:
-            context = {"field": FieldView.of(self)}
+
+            def rendered() -> SafeString:
+                view = {"field": FieldView.of(self)}
+                return super(BoundField, self).render(template_name, view, renderer)
+
+            key = None if renderer else self.first_shown_key(template_name)
+            return self.renderer.kept(key, rendered) if key else rendered()
         return super().render(template_name, context, renderer)
+
+    def as_widget(self, widget=None, attrs=None, only_initial=False):
+        plain = widget is None and attrs is None and not only_initial
+        if plain and (key := self.first_shown_key("widget")):
+            return self.renderer.kept(key, lambda: super(BoundField, self).as_widget())
+        return super().as_widget(widget, attrs, only_initial)
+
+    def first_shown_key(self, what: str) -> tuple | None:
+        """Everything this field's HTML (`what`: its widget, or its field template) depends on,
+        when its form shares its fields and is shown as it starts (not bound, no errors, nothing
+        cleared), with a plain starting value; else None."""
+        form = self.form
+        if (
+            not isinstance(form, SharedFieldsForm)
+            or form.is_bound
+            or not hasattr(self.renderer, "kept")
+        ):
+            return None
+        value = self.initial
+        if type(value) not in _PLAIN_VALUES or form.errors.get(self.name) or self.blanked_notice:
+            return None
+        return (
+            what,
+            self.field,
+            self.html_name,
+            self.auto_id,
+            form.use_required_attribute,
+            type(value),
+            value,
+        )
 
     @cached_property
     def blanked_notice(self) -> str:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from django import forms
+from django.utils.functional import cached_property
 
 from ...sqs import Queue, QueueAttributes, RedriveAllowPolicy, RedrivePolicy
 from ...sqs.queues import (
@@ -21,6 +23,7 @@ from ...sqs.queues import (
     tag_key_problem,
 )
 from ..units import human_bytes, human_duration
+from .bound_field import SharedFieldsForm
 from .fields import DurationField, SizeField, radio_choice
 
 # Rows for new tags without JavaScript (with it, "Add tag" adds rows up to MAX_TAGS).
@@ -47,18 +50,19 @@ def _seconds_attribute(label: str, attribute: str, low: int, high: int, **extra)
     return DurationField(label=label, min_value=low, max_value=high, initial=default, **extra)
 
 
-def _tag_fields(index: int | str, label: str) -> dict[str, forms.Field]:
-    return {
-        f"tag_key_{index}": forms.CharField(
-            label=f"{label} key", required=False, max_length=MAX_TAG_KEY
-        ),
-        f"tag_value_{index}": forms.CharField(
-            label=f"{label} value", required=False, max_length=MAX_TAG_VALUE, strip=False
-        ),
-    }
+@cache
+def _tag_fields(index: int | str) -> tuple[tuple[str, forms.Field], tuple[str, forms.Field]]:
+    """Row `index`'s key and value fields (those of the script's new row for NEW_TAG_INDEX),
+    made once: every QueueForm shares them, as it does its declared fields."""
+    label = "New tag" if index == NEW_TAG_INDEX else f"Tag {index + 1}"
+    key = forms.CharField(label=f"{label} key", required=False, max_length=MAX_TAG_KEY)
+    value = forms.CharField(
+        label=f"{label} value", required=False, max_length=MAX_TAG_VALUE, strip=False
+    )
+    return (f"tag_key_{index}", key), (f"tag_value_{index}", value)
 
 
-class QueueForm(forms.Form):
+class QueueForm(SharedFieldsForm):
     """Every attribute of CreateQueue/SetQueueAttributes with AWS's default and unit.
 
     `queue` set: the edit form (name and type are fixed). `queue_names`: the queues of this
@@ -202,7 +206,7 @@ class QueueForm(forms.Form):
         self.dead_letter_suggestions = [n for n in sorted(queue_names) if n != own]
         self.tag_indexes = self._tag_rows()
         for i in self.tag_indexes:
-            self.fields.update(_tag_fields(i, f"Tag {i + 1}"))
+            self.fields.update(_tag_fields(i))
 
     def _tag_rows(self) -> list[int]:
         """The tag rows' numbers: as posted (rows added by the script, some removed), else the
@@ -217,11 +221,13 @@ class QueueForm(forms.Form):
         existing = sum(1 for key in self.initial if key.startswith("tag_key_"))
         return list(range(min(MAX_TAGS, existing + BLANK_TAG_ROWS)))
 
-    @property
+    @cached_property
     def tag_row_template(self) -> tuple[forms.BoundField, forms.BoundField]:
         """The fields of a row the script adds (in a <template>; it numbers them)."""
-        key, value = _tag_fields(NEW_TAG_INDEX, "New tag").items()
-        return forms.BoundField(self, key[1], key[0]), forms.BoundField(self, value[1], value[0])
+        key, value = (
+            field.get_bound_field(self, name) for name, field in _tag_fields(NEW_TAG_INDEX)
+        )
+        return key, value
 
     @property
     def next_tag_index(self) -> int:
