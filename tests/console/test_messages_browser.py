@@ -273,3 +273,30 @@ def test_the_send_form_folds_away_and_stays_folded(
     expect(page.get_by_label("Message body")).to_be_visible()
     page.reload()
     expect(page.get_by_label("Message body")).to_be_visible()
+
+
+def test_browse_and_import_unfold_with_their_forms_and_stay_open(
+    page, login, live_server, operator_user, profile, standard_url
+):
+    login(operator_user)
+    url = f"{live_server.url}/p/{profile.slug}/us-east-1/queues/orders/messages/"
+    page.goto(url)
+    count, upload = page.get_by_label("Messages to browse"), page.get_by_label("File to import")
+    expect(count).to_have_count(0)
+    page.locator("#browse-panel summary").click()
+    expect(count).to_be_visible()
+    expect(count).to_have_value("1000")
+    expect(upload).to_have_count(0)
+    page.reload()
+    # Opened last time: open again, its form fetched; import stays folded.
+    expect(count).to_be_visible()
+    expect(upload).to_have_count(0)
+    page.locator("#import-panel summary").click()
+    expect(upload).to_be_visible()
+    page.locator("#browse-panel summary").click()
+    expect(count).to_be_hidden()
+    page.reload()
+    expect(upload).to_be_visible()
+    expect(page.locator("#browse-panel details")).not_to_have_attribute("open", "")
+    expect(count).to_have_count(0)
+

@@ -22,7 +22,6 @@ from ...sqs import Message, PeekResult, Queue, QueueNotFound, SqsError
 from ...sqs.batching import running
 from ...sqs.message_operations import MAX_RECEIVE
 from .. import workspace
-from ..forms.bulk import BrowseForm, ImportForm
 from ..forms.messages import MAX_COPIES, ConsumeForm, PollForm, SendMessageForm
 from ..workspace import Workspace
 from . import bulk
@@ -58,8 +57,7 @@ def _page_context(queue: Queue, **extra: Any) -> dict[str, Any]:
         "send_form": SendMessageForm(queue=queue),
         "poll_form": PollForm(limit=queue.redrive_limit),
         "consume_form": ConsumeForm(),
-        "browse_form": BrowseForm(),
-        "import_form": ImportForm(queue=queue),
+        # Browse and import are folded, their forms fetched when opened (views/bulk.py).
         **extra,
     }
 
