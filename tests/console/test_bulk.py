@@ -204,6 +204,8 @@ def test_more_than_100_copies_are_sent_with_progress(operator, profile, raw_sqs)
     assert [n for n, _ in events].count("progress") == 3  # 100 a step
     assert "Sent 250 of 250 messages." in events[-1][1]
     assert visible(raw_sqs, url) == 250
+    # The panel shows the progress box: the next send redraws the panel, which drops it.
+    assert '<input type="hidden" name="redraw" value="1">' in started.content.decode()
 
 
 @_closes_the_test_connection
