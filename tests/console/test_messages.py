@@ -35,6 +35,32 @@ def test_a_fifo_queue_asks_for_group_and_knows_about_content_based_deduplication
     assert "content-based deduplication is on" in html
 
 
+def test_each_kind_of_queue_gets_its_own_send_fields_whatever_forms_came_before():
+    from queues.console.forms.messages import ConsumeForm, PollForm, SendMessageForm
+    from queues.console.forms.workbench import ResendForm
+    from queues.sqs import Queue
+
+    fifo = Queue("pay.fifo", "", {"FifoQueue": "true"})
+    fifo_hashed = Queue("hash.fifo", "", {"FifoQueue": "true", "ContentBasedDeduplication": "true"})
+    standard = Queue("orders", "", {})
+    forms = [SendMessageForm(queue=q) for q in (fifo, standard, fifo_hashed, fifo)]
+    help_texts = [{name: f.help_text for name, f in form.fields.items()} for form in forms]
+    assert list(help_texts[0]) == ["body", "body_format", "group_id", "deduplication_id", "copies"]
+    assert list(help_texts[1]) == ["body", "body_format", "delay_seconds", "group_id", "copies"]
+    assert help_texts[0]["group_id"] == "Required for FIFO queues."
+    assert "turns on fair queues" in help_texts[1]["group_id"]
+    assert help_texts[0]["deduplication_id"].startswith("Required: content-based")
+    assert help_texts[2]["deduplication_id"].startswith("Optional: content-based")
+    assert help_texts[0]["copies"].endswith(
+        "Each copy gets its own deduplication ID so SQS keeps them all."
+    )
+    assert help_texts[1]["copies"].endswith("with progress and a Stop button.")
+    assert help_texts[3] == help_texts[0]
+    assert ResendForm(queue=standard).fields["body_format"].required is False
+    assert SendMessageForm(queue=standard).fields["body_format"].required is True
+    assert ConsumeForm()["count"].initial == 1 and PollForm()["count"].initial == 10
+
+
 @pytest.mark.parametrize("name", ["messages"])
 def test_a_viewer_gets_a_403_naming_the_operator_role(client, viewer_user, profile, name):
     client.force_login(viewer_user)
