@@ -160,6 +160,15 @@ def test_browse_and_import_are_folded_and_their_forms_come_when_opened(
     assert 'id="import-form"' in body.content.decode()
 
 
+def test_opening_browse_on_a_queue_deleted_since_says_so_in_the_fold(operator, profile, raw_sqs):
+    url = raw_sqs.create_queue(QueueName="orders")["QueueUrl"]
+    operator.get(page_url("messages", profile, "orders"))
+    raw_sqs.delete_queue(QueueUrl=url)
+    response = operator.get(page_url("messages-browse", profile, "orders"), headers=HTMX)
+    html = response.content.decode()
+    assert "does not exist" in html and "<html" not in html and 'id="browse-form"' not in html
+
+
 def test_without_javascript_a_panel_link_shows_the_page_with_that_panel_open(
     operator, profile, raw_sqs
 ):

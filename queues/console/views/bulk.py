@@ -188,7 +188,9 @@ def browse(request: HttpRequest, profile: str, region: str, queue: str) -> HttpR
     """GET: the browse form (the folded panel, opened); POST: start a browse."""
     current = workspace.enter(request, profile, region, operate="browse_messages")
     if request.method == "GET":
-        found = workspace.queue_or_404(current, queue)
+        # Opening the fold of a queue deleted since the page loaded says so in the fold (the
+        # SQS problem box), as the page's other fragments do.
+        found = current.queue(queue) if request.htmx else workspace.queue_or_404(current, queue)
         return _opened(request, found, "browse", {"browse_form": BrowseForm()})
     form = BrowseForm(request.POST)
     context: dict[str, Any] = {"browse_form": form}
