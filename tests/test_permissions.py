@@ -72,8 +72,8 @@ ACCESS: dict[str, dict[str, Rule]] = {
     "console:messages-consume": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
     "console:messages-decide": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
     "console:messages-export": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
-    "console:messages-browse": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
-    "console:messages-import": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},
+    "console:messages-browse": {"GET": Rule(OPERATE), "POST": Rule(OPERATE)},
+    "console:messages-import": {"GET": Rule(OPERATE), "POST": Rule(OPERATE)},
     # A stream or Stop for work that is not running answers that it has ended.
     "console:messages-stream": {"GET": Rule(OPERATE), "POST": Rule(NOT_ALLOWED)},
     "console:messages-stream-stop": {"GET": Rule(NOT_ALLOWED), "POST": Rule(OPERATE)},

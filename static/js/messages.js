@@ -144,7 +144,8 @@
     }
   });
 
-  // A panel the operator folded (the send form) stays folded on their next visit.
+  // A panel the operator folded (the send form) stays folded on their next visit, and one they
+  // opened (browse, import: folded at first, their form fetched when opened) opens again.
   const FOLDED = "sqsadmin.folded.";
   document.addEventListener(
     "toggle",
@@ -159,15 +160,25 @@
     },
     true,
   );
-  function restoreFolds(root) {
-    root.querySelectorAll("details[data-remember-fold]").forEach((fold) => {
+  function restoreFolds(open) {
+    document.querySelectorAll("details[data-remember-fold]").forEach((fold) => {
       try {
-        if (localStorage.getItem(FOLDED + fold.dataset.rememberFold)) fold.open = false;
+        // "1" folded, "" opened, null never touched.
+        const saved = localStorage.getItem(FOLDED + fold.dataset.rememberFold);
+        if (saved === (open ? "" : "1")) fold.open = open;
       } catch (error) {
         // as above
       }
     });
   }
+  // Folding at once keeps a folded form from showing; opening waits for htmx's first htmx:load,
+  // when it listens for the toggle that fetches a folded panel's form.
+  restoreFolds(false);
+  document.addEventListener("htmx:load", function opening(event) {
+    if (event.detail.elt !== document.body) return;
+    document.removeEventListener("htmx:load", opening);
+    restoreFolds(true);
+  });
 
   function refreshAll(root) {
     root.querySelectorAll("[data-attribute-form]").forEach(refresh);
@@ -175,5 +186,4 @@
   }
   document.addEventListener("htmx:load", (event) => refreshAll(event.detail.elt));
   refreshAll(document);
-  restoreFolds(document);
 })();

@@ -139,6 +139,62 @@ def test_stop_answers_with_what_the_browse_did(operator, profile, raw_sqs):
     assert visible(raw_sqs, url) == 250
 
 
+def test_browse_and_import_are_folded_and_their_forms_come_when_opened(
+    operator, profile, raw_sqs, redrive_url
+):
+    page = operator.get(page_url("messages", profile, "retried")).content.decode()
+    for panel, form in (("browse", "browse-form"), ("import", "import-form")):
+        fold = re.search(rf'id="{panel}-panel".*?</section>', page, re.S).group(0)
+        assert "<details" in fold and " open" not in fold.split(">")[1]
+        assert f'id="{form}"' not in fold
+        # Opening the fold asks for the form; without JavaScript the link shows it.
+        opened = page_url(f"messages-{panel}", profile, "retried")
+        assert f'hx-get="{opened}"' in fold and f'href="{opened}#{panel}-panel"' in fold
+
+    body = operator.get(page_url("messages-browse", profile, "retried"), headers=HTMX)
+    html = body.content.decode()
+    assert 'id="browse-form"' in html and "<section" not in html
+    # The queue has a dead-letter queue: the browse asks to acknowledge the receive counts.
+    assert "I understand: each receive adds one" in html
+    body = operator.get(page_url("messages-import", profile, "retried"), headers=HTMX)
+    assert 'id="import-form"' in body.content.decode()
+
+
+def test_opening_browse_on_a_queue_deleted_since_says_so_in_the_fold(operator, profile, raw_sqs):
+    url = raw_sqs.create_queue(QueueName="orders")["QueueUrl"]
+    operator.get(page_url("messages", profile, "orders"))
+    raw_sqs.delete_queue(QueueUrl=url)
+    response = operator.get(page_url("messages-browse", profile, "orders"), headers=HTMX)
+    html = response.content.decode()
+    assert "does not exist" in html and "<html" not in html and 'id="browse-form"' not in html
+
+
+def test_without_javascript_a_panel_link_shows_the_page_with_that_panel_open(
+    operator, profile, raw_sqs
+):
+    raw_sqs.create_queue(QueueName="orders")
+    page = operator.get(page_url("messages-browse", profile, "orders")).content.decode()
+    assert "Send and receive messages" in page and 'id="browse-form"' in page
+    assert re.search(r'id="browse-panel" class="card">\s*<details class="fold"[^>]* open>', page)
+    assert 'id="import-form"' not in page
+    page = operator.get(page_url("messages-import", profile, "orders")).content.decode()
+    assert 'id="import-form"' in page and 'id="browse-form"' not in page
+
+
+def test_a_browse_answer_keeps_its_panel_open_with_the_error_by_its_field(
+    operator, profile, raw_sqs
+):
+    raw_sqs.create_queue(QueueName="orders")
+    response = operator.post(
+        page_url("messages-browse", profile, "orders"),
+        {"count": 10, "json_field": "order.id"},
+        headers=HTMX,
+    )
+    html = response.content.decode()
+    assert re.match(r'\s*<section id="browse-panel" class="card">\s*<details[^>]* open>', html)
+    assert "path=value" in re.search(r'id="field-json_field".*?</div>', html, re.S).group(0)
+
+
 def test_a_bad_json_field_match_is_refused_before_anything_is_received(operator, profile, raw_sqs):
     url = raw_sqs.create_queue(QueueName="orders")["QueueUrl"]
     send(raw_sqs, url, 3)
@@ -157,6 +213,8 @@ def test_more_than_100_copies_are_sent_with_progress(operator, profile, raw_sqs)
     assert [n for n, _ in events].count("progress") == 3  # 100 a step
     assert "Sent 250 of 250 messages." in events[-1][1]
     assert visible(raw_sqs, url) == 250
+    # The panel shows the progress box: the next send redraws the panel, which drops it.
+    assert '<input type="hidden" name="redraw" value="1">' in started.content.decode()
 
 
 @_closes_the_test_connection
@@ -323,6 +381,8 @@ def test_turning_export_off_hides_both_buttons_and_refuses_both_urls(
         response = operator.post(page_url(name, profile, "orders"), data)
         assert response.status_code == 403
         assert "MESSAGE_EXPORT_ENABLED=false" in response.content.decode()
+    response = operator.get(page_url("messages-import", profile, "orders"), headers=HTMX)
+    assert response.status_code == 403
     assert visible(raw_sqs, url) == 2
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from queues.models import AuditEvent
-from tests.helpers import HTMX, REGION, page_url, send, send_from_page, visible
+from tests.helpers import HTMX, REGION, form_errors, page_url, send, send_from_page, visible
 
 
 @pytest.fixture
@@ -33,6 +33,32 @@ def test_a_fifo_queue_asks_for_group_and_knows_about_content_based_deduplication
     html = operator.get(page_url("messages", profile, "payments.fifo")).content.decode()
     assert "Message group ID" in html and "Delivery delay" not in html
     assert "content-based deduplication is on" in html
+
+
+def test_each_kind_of_queue_gets_its_own_send_fields_whatever_forms_came_before():
+    from queues.console.forms.messages import ConsumeForm, PollForm, SendMessageForm
+    from queues.console.forms.workbench import ResendForm
+    from queues.sqs import Queue
+
+    fifo = Queue("pay.fifo", "", {"FifoQueue": "true"})
+    fifo_hashed = Queue("hash.fifo", "", {"FifoQueue": "true", "ContentBasedDeduplication": "true"})
+    standard = Queue("orders", "", {})
+    forms = [SendMessageForm(queue=q) for q in (fifo, standard, fifo_hashed, fifo)]
+    help_texts = [{name: f.help_text for name, f in form.fields.items()} for form in forms]
+    assert list(help_texts[0]) == ["body", "body_format", "group_id", "deduplication_id", "copies"]
+    assert list(help_texts[1]) == ["body", "body_format", "delay_seconds", "group_id", "copies"]
+    assert help_texts[0]["group_id"] == "Required for FIFO queues."
+    assert "turns on fair queues" in help_texts[1]["group_id"]
+    assert help_texts[0]["deduplication_id"].startswith("Required: content-based")
+    assert help_texts[2]["deduplication_id"].startswith("Optional: content-based")
+    assert help_texts[0]["copies"].endswith(
+        "Each copy gets its own deduplication ID so SQS keeps them all."
+    )
+    assert help_texts[1]["copies"].endswith("with progress and a Stop button.")
+    assert help_texts[3] == help_texts[0]
+    assert ResendForm(queue=standard).fields["body_format"].required is False
+    assert SendMessageForm(queue=standard).fields["body_format"].required is True
+    assert ConsumeForm()["count"].initial == 1 and PollForm()["count"].initial == 10
 
 
 @pytest.mark.parametrize("name", ["messages"])
@@ -76,6 +102,39 @@ def test_sending_shows_the_message_id_and_refreshes_the_counts(
     event = AuditEvent.objects.get(action="send_message")
     assert event.parameters["message_ids"] == [message["MessageId"]]
     assert "hello" not in json.dumps(event.parameters)
+
+
+def test_a_send_the_form_has_nothing_to_say_about_answers_with_what_it_did_alone(
+    operator, profile, raw_sqs, standard_url
+):
+    response = send_from_page(operator, profile, "orders", "hello")
+    html = response.content.decode()
+    # The form stays as the operator left it; only the outcome is swapped in.
+    assert response["HX-Retarget"] == "#send-outcome" and response["HX-Reswap"] == "outerHTML"
+    assert html.strip().startswith('<div id="send-outcome">') and "Message sent." in html
+    assert "<form" not in html and "hello" not in html
+
+
+def test_a_send_with_errors_redraws_the_form_and_so_does_the_send_that_corrects_them(
+    operator, profile, raw_sqs, standard_url
+):
+    wrong = send_from_page(operator, profile, "orders", "", copies=0)
+    html = wrong.content.decode()
+    assert "HX-Retarget" not in wrong and '<section id="send-panel"' in html
+    assert "Enter a message body; SQS does not send empty messages." in html
+    assert list(form_errors(html)) == ["copies"]
+    assert '<input type="hidden" name="redraw" value="1">' in html
+    assert visible(raw_sqs, standard_url) == 0
+
+    # The page shows those errors: the answer to the corrected send clears them.
+    right = send_from_page(operator, profile, "orders", "hello", redraw="1")
+    html = right.content.decode()
+    assert "HX-Retarget" not in right and '<section id="send-panel"' in html
+    assert "Message sent." in html and form_errors(html) == {}
+    assert "Enter a message body" not in html
+    assert 'name="redraw"' not in html
+    assert right["HX-Trigger"] == '{"countsChanged": {}}'
+    assert visible(raw_sqs, standard_url) == 1
 
 
 def test_a_standard_queue_takes_a_group_id_for_fair_queues(

@@ -115,6 +115,12 @@ def test_a_queue_deleted_meanwhile_is_said_at_the_top_and_the_form_keeps_the_tex
     status, html = post_send(operator, profile, body="keep me")
     assert status == 200
     assert 'class="error" role="alert">Queue \'orders\' does not exist' in unescape(html)
+    # Only the outcome is swapped in: the form on the page keeps the text.
+    assert "<form" not in html
+    # Without JavaScript the page comes back, its form holding the text.
+    data = {"body": "keep me", "body_format": "text", "copies": 1}
+    html = operator.post(page_url("messages-send", profile, "orders"), data).content.decode()
+    assert 'class="error" role="alert">Queue \'orders\' does not exist' in unescape(html)
     assert "keep me</textarea>" in html
 
 
@@ -163,7 +169,8 @@ def test_an_endpoint_that_is_down_is_a_clear_message(operator, profile, endpoint
     assert response.status_code == 200
     assert "the SQS endpoint cannot be reached" in html
     if name == "messages-send":
-        assert "typed text</textarea>" in html
+        # Only the outcome is swapped in: the form on the page keeps what was typed.
+        assert response["HX-Retarget"] == "#send-outcome" and "<form" not in html
 
 
 def test_the_page_itself_explains_an_endpoint_that_is_down(operator, profile, endpoint_down):

@@ -273,3 +273,57 @@ def test_the_send_form_folds_away_and_stays_folded(
     expect(page.get_by_label("Message body")).to_be_visible()
     page.reload()
     expect(page.get_by_label("Message body")).to_be_visible()
+
+
+def test_browse_and_import_unfold_with_their_forms_and_stay_open(
+    page, login, live_server, operator_user, profile, standard_url
+):
+    login(operator_user)
+    url = f"{live_server.url}/p/{profile.slug}/us-east-1/queues/orders/messages/"
+    page.goto(url)
+    count, upload = page.get_by_label("Messages to browse"), page.get_by_label("File to import")
+    expect(count).to_have_count(0)
+    page.locator("#browse-panel summary").click()
+    expect(count).to_be_visible()
+    expect(count).to_have_value("1000")
+    expect(upload).to_have_count(0)
+    page.reload()
+    # Opened last time: open again, its form fetched; import stays folded.
+    expect(count).to_be_visible()
+    expect(upload).to_have_count(0)
+    page.locator("#import-panel summary").click()
+    expect(upload).to_be_visible()
+    page.locator("#browse-panel summary").click()
+    expect(count).to_be_hidden()
+    page.reload()
+    expect(upload).to_be_visible()
+    expect(page.locator("#browse-panel details")).not_to_have_attribute("open", "")
+    expect(count).to_have_count(0)
+
+
+def test_a_send_keeps_the_form_as_typed_and_a_corrected_one_clears_its_errors(
+    page, login, live_server, operator_user, profile, raw_sqs, standard_url
+):
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/orders/messages/")
+    form = page.locator("#send-form")
+    page.get_by_label("JSON").check()
+    page.get_by_label("Message body").fill('{"first": ')
+    form.get_by_role("button", name="Send message").click()
+    expect(form.locator(".errorlist")).to_contain_text("This is not valid JSON")
+
+    page.get_by_label("Text").check()
+    form.get_by_role("button", name="Send message").click()
+    expect(page.get_by_role("status").filter(has_text="Message sent")).to_be_visible()
+    expect(form.locator(".errorlist")).to_have_count(0)
+
+    # A clean send: the form is left as it was.
+    page.get_by_label("Message body").fill("second")
+    first_id = page.locator("[data-message-id]").inner_text()
+    button = form.get_by_role("button", name="Send message")
+    button.click()
+    expect(page.locator("[data-message-id]")).not_to_have_text(first_id)
+    expect(button).to_be_enabled()
+    expect(page.get_by_label("Message body")).to_have_value("second")
+    expect(page.locator("#queue-counts")).to_contain_text("Messages available2")
+    assert visible(raw_sqs, standard_url) == 2

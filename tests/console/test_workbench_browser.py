@@ -129,6 +129,7 @@ def test_browse_hold_the_matches_and_move_them_to_another_queue(
     login(operator_user)
     page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/orders/messages/")
     panel = page.locator("#browse-panel")
+    panel.locator("summary").click()  # folded; its form comes when opened
     panel.get_by_label("Messages to browse").fill("100")
     panel.get_by_label("Body field equals").fill("status=failed")
     panel.get_by_label("Hold the matches to move or copy them").check()

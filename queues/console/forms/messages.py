@@ -9,6 +9,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from itertools import zip_longest
 from typing import Any
 
@@ -24,6 +25,7 @@ MAX_ATTRIBUTES = 10
 MAX_COPIES = 100
 MAX_BULK_COPIES = 10_000
 ATTRIBUTE_TYPES = ("String", "Number", "Binary")
+BODY_FORMATS = [("text", "Text"), ("json", "JSON")]
 
 # Characters SQS accepts in a body and in String attribute values.
 _INVALID_CHARACTER = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -115,6 +117,57 @@ class AttributeRow:
         return {"DataType": self.data_type, "StringValue": value}
 
 
+COPIES_HELP = (
+    f"At most {MAX_BULK_COPIES:,}, 10 per SendMessageBatch call; more than {MAX_COPIES} are sent "
+    "with progress and a Stop button."
+)
+
+
+@cache
+def _queue_fields(fifo: bool, content_based: bool) -> dict[str, forms.Field]:
+    """The send form's fields that differ with the queue, made once for each kind of queue, as
+    the declared ones are made once, and never changed: a form adds them to its own fields."""
+    if fifo:
+        group_help = "Required for FIFO queues."
+        copies_help = (
+            COPIES_HELP + " Each copy gets its own deduplication ID so SQS keeps them all."
+        )
+    else:
+        group_help = (
+            "Optional: on a standard queue a group ID turns on fair queues, so one tenant's "
+            "burst does not delay the others."
+        )
+        copies_help = COPIES_HELP
+    fields: dict[str, forms.Field] = {}
+    if not fifo:
+        fields["delay_seconds"] = forms.IntegerField(
+            label="Delivery delay",
+            required=False,
+            min_value=0,
+            max_value=900,
+            help_text="Seconds, 0-900. Blank uses the queue's delivery delay.",
+        )
+    fields["group_id"] = forms.CharField(
+        label="Message group ID", required=False, max_length=128, help_text=group_help
+    )
+    if fifo:
+        fields["deduplication_id"] = forms.CharField(
+            label="Message deduplication ID",
+            required=False,
+            max_length=128,
+            help_text=(
+                "Optional: content-based deduplication is on, so SQS uses a hash of the body."
+                if content_based
+                else "Required: content-based deduplication is off for this queue. Messages "
+                "with the same ID within 5 minutes are accepted but not delivered twice."
+            ),
+        )
+    fields["copies"] = forms.IntegerField(
+        label="Copies", min_value=1, max_value=MAX_BULK_COPIES, initial=1, help_text=copies_help
+    )
+    return fields
+
+
 class SendMessageForm(forms.Form):
     body = forms.CharField(
         label="Message body",
@@ -122,54 +175,16 @@ class SendMessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
         error_messages={"required": "Enter a message body; SQS does not send empty messages."},
     )
-    body_format = radio_choice("Body format", [("text", "Text"), ("json", "JSON")], "text")
-    delay_seconds = forms.IntegerField(
-        label="Delivery delay",
-        required=False,
-        min_value=0,
-        max_value=900,
-        help_text="Seconds, 0-900. Blank uses the queue's delivery delay.",
-    )
-    group_id = forms.CharField(label="Message group ID", required=False, max_length=128)
-    deduplication_id = forms.CharField(
-        label="Message deduplication ID", required=False, max_length=128
-    )
-    copies = forms.IntegerField(
-        label="Copies",
-        min_value=1,
-        max_value=MAX_BULK_COPIES,
-        initial=1,
-        help_text=f"At most {MAX_BULK_COPIES:,}, 10 per SendMessageBatch call; more than "
-        f"{MAX_COPIES} are sent with progress and a Stop button.",
-    )
+    body_format = radio_choice("Body format", BODY_FORMATS, "text")
+    # Then the fields that differ with the queue (_queue_fields): delivery delay (standard),
+    # message group ID, deduplication ID (FIFO) and copies.
 
     def __init__(self, *args: Any, queue: Queue, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.queue = queue
         self.max_size = queue.settings.maximum_message_size
         self.content_based = queue.settings.content_based_deduplication
-        if queue.is_fifo:
-            del self.fields["delay_seconds"]
-            dedup = self.fields["deduplication_id"]
-            if self.content_based:
-                dedup.help_text = (
-                    "Optional: content-based deduplication is on, so SQS uses a hash of the body."
-                )
-            else:
-                dedup.help_text = (
-                    "Required: content-based deduplication is off for this queue. Messages with "
-                    "the same ID within 5 minutes are accepted but not delivered twice."
-                )
-            self.fields["group_id"].help_text = "Required for FIFO queues."
-            self.fields[
-                "copies"
-            ].help_text += " Each copy gets its own deduplication ID so SQS keeps them all."
-        else:
-            self.fields["group_id"].help_text = (
-                "Optional: on a standard queue a group ID turns on fair queues, so one tenant's "
-                "burst does not delay the others."
-            )
-            del self.fields["deduplication_id"]
+        self.fields.update(_queue_fields(queue.is_fifo, queue.is_fifo and self.content_based))
         self.attribute_rows = self._rows()
         self.attributes_error = ""
         self.message_attributes: dict[str, dict[str, Any]] = {}
@@ -307,12 +322,16 @@ class SendMessageForm(forms.Form):
         return messages
 
 
+def _count_field(initial: int) -> forms.IntegerField:
+    return forms.IntegerField(
+        label="Maximum messages", min_value=1, max_value=100, initial=initial, help_text="1-100"
+    )
+
+
 class ReceiveForm(forms.Form):
     """How many messages to receive (1-100, over several calls) and how long to wait (0-20 s)."""
 
-    count = forms.IntegerField(
-        label="Maximum messages", min_value=1, max_value=100, initial=10, help_text="1-100"
-    )
+    count = _count_field(10)
     wait = forms.IntegerField(
         label="Poll duration", min_value=0, max_value=20, initial=0, help_text="Seconds, 0-20"
     )
@@ -360,6 +379,7 @@ class PollForm(ReceiveForm):
 
 
 class ConsumeForm(ReceiveForm):
+    count = _count_field(1)  # consuming deletes: one message unless asked for more
     lease = forms.IntegerField(
         label="Hide them for",
         min_value=5,
@@ -373,4 +393,3 @@ class ConsumeForm(ReceiveForm):
         # It shares the page with the poll form: its own element IDs.
         kwargs.setdefault("auto_id", "consume-%s")
         super().__init__(*args, **kwargs)
-        self.fields["count"].initial = 1  # consuming deletes: one message unless asked for more

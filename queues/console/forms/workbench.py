@@ -10,7 +10,7 @@ from django import forms
 from ...sqs.move_tasks import MAX_VELOCITY
 from ...sqs.queues import queue_name_from_arn, queue_name_problem
 from .fields import radio_choice
-from .messages import _FIFO_ID, AttributeRow, SendMessageForm
+from .messages import _FIFO_ID, BODY_FORMATS, AttributeRow, SendMessageForm
 
 
 def _queue_name(value: str) -> str:
@@ -115,12 +115,12 @@ class ResendForm(SendMessageForm):
         label="Delete the original once SQS accepted the new message",
         required=False,
     )
+    body_format = radio_choice("Body format", BODY_FORMATS, "text", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "resend-%s")
         super().__init__(*args, **kwargs)
         del self.fields["copies"]
-        self.fields["body_format"].required = False
 
     @classmethod
     def rows_for(cls, message) -> list[AttributeRow]:

@@ -32,7 +32,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ... import audit
 from ...accounts.roles import OPERATE, require_permission
@@ -182,10 +182,16 @@ def _why_stopped(state: dict[str, Any], closed: bool) -> str:
 # Starting: browse.
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @require_permission(OPERATE)
 def browse(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    """GET: the browse form (the folded panel, opened); POST: start a browse."""
     current = workspace.enter(request, profile, region, operate="browse_messages")
+    if request.method == "GET":
+        # Opening the fold of a queue deleted since the page loaded says so in the fold (the
+        # SQS problem box), as the page's other fragments do.
+        found = current.queue(queue) if request.htmx else workspace.queue_or_404(current, queue)
+        return _opened(request, found, "browse", {"browse_form": BrowseForm()})
     form = BrowseForm(request.POST)
     context: dict[str, Any] = {"browse_form": form}
     try:
@@ -214,6 +220,17 @@ def browse(request: HttpRequest, profile: str, region: str, queue: str) -> HttpR
         context["browse_stream"] = _start(request, current, queue, job, "Browsing")
         context["browse_form"] = BrowseForm(initial=data)
     return _panel(request, found, "browse-panel", context)
+
+
+def _opened(request: HttpRequest, queue: Queue, panel: str, context: dict[str, Any]):
+    """A folded panel asked for by its own URL: its body, fetched when the fold first opens, or
+    for a browser without JavaScript the page with the panel open."""
+    from .messages import _queue_context
+
+    if request.htmx:
+        context = {**_queue_context(queue), **context}
+        return render(request, f"console/{panel}.html#{panel}-body", context)
+    return _panel(request, queue, f"{panel}-panel", context)
 
 
 def _panel(request: HttpRequest, queue: Queue, panel: str, context: dict[str, Any]):
@@ -251,12 +268,19 @@ def transfer_off(request: HttpRequest) -> HttpResponse:
     return render(request, "console/transfer_off.html", status=403)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @require_permission(OPERATE)
 def import_messages(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    """GET: the import form (the folded panel, opened); POST: check or import a file."""
     if not settings.MESSAGE_EXPORT_ENABLED:
         return transfer_off(request)
     current = workspace.enter(request, profile, region, operate="import_messages")
+    if request.method == "GET":
+        # The form's HTML needs no queue attributes; the whole page does.
+        found = Queue(name=queue, url="", attributes={})
+        if not request.htmx:
+            found = workspace.queue_or_404(current, queue)
+        return _opened(request, found, "import", {"import_form": ImportForm(queue=found)})
     context: dict[str, Any] = {}
     try:
         found = current.queue(queue)

@@ -13,7 +13,7 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import trigger_client_event
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from ... import audit
 from ...accounts.roles import OPERATE, require_permission
@@ -22,7 +22,6 @@ from ...sqs import Message, PeekResult, Queue, QueueNotFound, SqsError
 from ...sqs.batching import running
 from ...sqs.message_operations import MAX_RECEIVE
 from .. import workspace
-from ..forms.bulk import BrowseForm, ImportForm
 from ..forms.messages import MAX_COPIES, ConsumeForm, PollForm, SendMessageForm
 from ..workspace import Workspace
 from . import bulk
@@ -58,8 +57,7 @@ def _page_context(queue: Queue, **extra: Any) -> dict[str, Any]:
         "send_form": SendMessageForm(queue=queue),
         "poll_form": PollForm(limit=queue.redrive_limit),
         "consume_form": ConsumeForm(),
-        "browse_form": BrowseForm(),
-        "import_form": ImportForm(queue=queue),
+        # Browse and import are folded, their forms fetched when opened (views/bulk.py).
         **extra,
     }
 
@@ -121,7 +119,13 @@ def send(request: HttpRequest, profile: str, region: str, queue: str) -> HttpRes
         context["sent_ok"] = "sent" in context or "batch" in context
     context = {**_queue_context(found), **context}
     if request.htmx:
-        response = render(request, f"{TEMPLATE}#send-panel", context)
+        if form.is_bound and not form.errors and not request.POST.get("redraw"):
+            # The form says nothing new and shows no errors of an earlier try: it stays as the
+            # operator left it, and only what the send did is swapped in.
+            response = render(request, f"{TEMPLATE}#send-outcome", context)
+            reswap(retarget(response, "#send-outcome"), "outerHTML")
+        else:
+            response = render(request, f"{TEMPLATE}#send-panel", context)
         return _counts_changed(response) if context.get("sent_ok") else response
     if context.get("sent_ok"):
         context["counts"] = _fresh_counts(current, found)
