@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy
 from queues.console.forms import FormRenderer, context_key
 from queues.console.forms.bound_field import SharedFieldsForm
 from queues.console.forms.fields import DurationField
-from queues.console.forms.messages import ConsumeForm, PollForm
+from queues.console.forms.messages import ConsumeForm, PollForm, SendMessageForm
 from queues.console.forms.queues import QueueForm
+from queues.sqs import Queue
 
 CHOICES = [("a", "Alpha & co"), ("b", "Beta"), ("Group", [("c", "Gamma"), ("d", "Delta")])]
 
@@ -213,6 +214,14 @@ def test_whole_forms_render_the_same_from_a_renderer_that_kept_them():
         lambda r: QueueForm({"name": "x", "tag_key_4": "<b>", "tag_value_9": "v"}, renderer=r),
         lambda r: PollForm(limit=3, renderer=r),
         lambda r: ConsumeForm(renderer=r),
+        lambda r: SendMessageForm(queue=_queue("orders"), renderer=r),
+        lambda r: SendMessageForm(queue=_queue("orders.fifo"), renderer=r),
+        lambda r: SendMessageForm(
+            queue=_queue("orders.fifo", ContentBasedDeduplication="true"), renderer=r
+        ),
+        lambda r: SendMessageForm(
+            queue=_queue("orders"), initial={"body": '{"a": 1}', "copies": 3}, renderer=r
+        ),
     ]
     first = [_kept(renderer, make) for make in makes]
     assert [_kept(renderer, make) for make in makes] == first
@@ -239,6 +248,19 @@ def test_the_field_template_reads_nothing_its_plain_values_lack(make):
     template = form.renderer.engine.env.get_template("forms/field.html")
     for name in form.fields:
         assert form[name].as_field_group() == template.render(field=form[name]).strip(), name
+
+
+def _queue(name: str, **attributes: str) -> Queue:
+    if name.endswith(".fifo"):
+        attributes["FifoQueue"] = "true"
+    return Queue(name=name, url=f"http://sqs.example/000000000000/{name}", attributes=attributes)
+
+
+def test_a_long_starting_text_is_rendered_not_kept():
+    """A resend form starts with the message's body (up to 1 MiB): kept, it would sit in the
+    renderer twice, as the key and in the HTML."""
+    assert SharedPick(initial={"note": "x" * 100})["note"].first_shown_key("widget")
+    assert SharedPick(initial={"note": "x" * 5000})["note"].first_shown_key("widget") is None
 
 
 def test_contexts_with_anything_but_plain_data_are_not_kept():

@@ -17,6 +17,9 @@ FIELD_TEMPLATE = "forms/field.html"
 # the widget shows (True and 1, or a str and a SafeString of the same text, differ). Not Decimal
 # or float: equal values can show differently (1 and 1.00, 0.0 and -0.0).
 _PLAIN_VALUES = frozenset({str, SafeString, int, bool, type(None)})
+# Nor a long text (a message body the resend form starts with): kept, it would be held twice,
+# as the key and in the HTML, for one showing.
+MAX_KEPT_TEXT = 4096
 
 
 class _SharedFields(dict):
@@ -154,6 +157,8 @@ class BoundField(forms.BoundField):
             return None
         value = self.initial
         if type(value) not in _PLAIN_VALUES or form.errors.get(self.name) or self.blanked_notice:
+            return None
+        if isinstance(value, str) and len(value) > MAX_KEPT_TEXT:
             return None
         return (
             what,

@@ -17,6 +17,7 @@ from django import forms
 
 from ...sqs import OutgoingMessage, Queue
 from ...sqs.messages import attribute_size, message_size
+from .bound_field import SharedFieldsForm
 from .fields import radio_choice
 
 MAX_ATTRIBUTES = 10
@@ -168,7 +169,7 @@ def _queue_fields(fifo: bool, content_based: bool) -> dict[str, forms.Field]:
     return fields
 
 
-class SendMessageForm(forms.Form):
+class SendMessageForm(SharedFieldsForm):
     body = forms.CharField(
         label="Message body",
         strip=False,
@@ -328,7 +329,7 @@ def _count_field(initial: int) -> forms.IntegerField:
     )
 
 
-class ReceiveForm(forms.Form):
+class ReceiveForm(SharedFieldsForm):
     """How many messages to receive (1-100, over several calls) and how long to wait (0-20 s)."""
 
     count = _count_field(10)
