@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
@@ -14,6 +15,7 @@ from django.utils.timezone import template_localtime
 
 from queues.console.templatetags.units import system_attribute_table
 from queues.console.units import short_bytes, system_attribute_rows, time_ago, utc_time
+from queues.sqs import Message
 
 NOW = datetime(2026, 12, 2, 5, 18, 26, 361000, tzinfo=UTC)
 
@@ -37,6 +39,12 @@ def test_time_ago_uses_the_largest_whole_unit():
 def test_utc_time_keeps_the_milliseconds():
     assert utc_time(NOW) == "2026-12-02 05:18:26.361 UTC"
     assert utc_time(None) == ""
+
+
+def test_a_short_message_id_is_what_truncatechars_9_makes_of_it():
+    for message_id in ("f96bb3d3-a924-43eb-990f-98462134523f", "123456789", "1234567890", "a"):
+        message = Message.from_response({"MessageId": message_id, "ReceiptHandle": "h"})
+        assert message.short_id == truncatechars(message_id, 9)
 
 
 def test_short_bytes_fits_a_narrow_column():
