@@ -159,7 +159,8 @@ def poll(request: HttpRequest, profile: str, region: str, queue: str) -> HttpRes
     """Peek. The queue's attributes (for the redrive limit) load while the peek runs, unless the
     form asks to confirm a poll at the limit, which needs the limit first."""
     current = workspace.enter(request, profile, region, operate="peek_messages")
-    context: dict[str, Any] = {}
+    # The page keeps its Receive and delete form as it is (hx-preserve): not rendered again.
+    context: dict[str, Any] = {"keep_consume": bool(request.htmx)}
     try:
         url = current.queue_url(queue)
     except SqsError as error:
@@ -223,7 +224,7 @@ def _peek(
 def _poll_response(request: HttpRequest, queue: Queue, context: dict[str, Any]) -> HttpResponse:
     context = {**_queue_context(queue), **context}
     # Blank forms only where the view has none of its own to show.
-    if "consume_form" not in context:
+    if "consume_form" not in context and not context.get("keep_consume"):
         context["consume_form"] = ConsumeForm()
     if "poll_form" not in context:
         context["poll_form"] = PollForm(limit=queue.redrive_limit)
