@@ -18,6 +18,7 @@ Beside Jinja2's own, templates have:
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import jinja2
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -67,8 +68,13 @@ def _as_in_django(function):
 
 def date(value, arg=None):
     """Django's `date` filter, given the value in the current time zone as Django's template
-    language does first."""
-    return defaultfilters.date(template_localtime(value), arg)
+    language does first. `date('c')` (a <time datetime>) of a datetime is its isoformat(), which
+    is what Django's "c" gives, without parsing the format each time (a poll prints one a
+    message)."""
+    value = template_localtime(value)
+    if arg == "c" and isinstance(value, datetime):
+        return value.isoformat()
+    return defaultfilters.date(value, arg)
 
 
 # Django's filters that Jinja2 lacks or words differently (`|urlencode` keeps `/`, `|pluralize`).

@@ -66,8 +66,14 @@ def test_filters_read_a_missing_name_as_empty_and_dates_in_the_time_zone(setting
     env = engines["jinja2"].env
     missing = "{{ missing|pluralize }}|{{ missing.deeper|default('none', true) }}"
     assert env.from_string(missing).render() == "|none"
-    when = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
+    when = datetime(2026, 12, 2, 9, 0, 0, 361000, tzinfo=UTC)
     assert env.from_string("{{ when|date('H:i') }}").render(when=when) == "10:00"
+    # "c" (a <time datetime>) as Django's template language gives it, aware or naive.
+    iso = engines["django"].from_string("{{ when|date:'c' }}")
+    for moment in (when, when.replace(tzinfo=None)):
+        html = env.from_string("{{ when|date('c') }}").render(when=moment)
+        assert html == iso.render({"when": moment})
+    assert iso.render({"when": when}) == "2026-12-02T10:00:00.361000+01:00"
     assert (
         env.from_string("{{ 2|pluralize('y,ies') }} {{ url('console:home') }}").render() == "ies /"
     )

@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
+from django.db import connections, router, transaction
+from django.db.models.sql import InsertQuery
 from django.http import HttpRequest
 
 from ..sqs import PartlyApplied, SqsError
@@ -31,6 +33,8 @@ logger = logging.getLogger("sqsadmin.audit")
 # The same events as one JSON object a line, for a SIEM to collect (its own handler in LOGGING).
 json_logger = logging.getLogger("sqsadmin.audit.json")
 MAX_USER_AGENT = 512
+# On each thread's database connection: the INSERT of a new event (_insert_sql).
+_INSERT = "_sqsadmin_audit_insert"
 
 _NEVER_RECORDED = {
     "body",
@@ -48,7 +52,7 @@ def _save(event: AuditEvent) -> None:
     event.parameters = {
         k: v for k, v in event.parameters.items() if k.lower() not in _NEVER_RECORDED
     }
-    event.save()
+    _insert(event)
     try:
         choices.note(event)
     except Exception:  # the event is saved: a cache that fails must not fail the action
@@ -64,6 +68,46 @@ def _save(event: AuditEvent) -> None:
         f" error={event.error!r}" if event.error else "",
     )
     json_logger.info(json.dumps(_as_json(event), sort_keys=True, default=str))
+
+
+def _insert(event: AuditEvent) -> None:
+    """Save a new event as Model.save() does (each field's pre_save and database value, the id
+    read back from the INSERT), with the INSERT the ORM builds worked out once per database
+    connection: building it cost more than running it, on every audited action (~0.1 ms of
+    ~0.17 ms). No pre_save or post_save signal is sent: nothing listens for AuditEvent's. A
+    database that cannot return the id from an INSERT gets save() itself."""
+    using = router.db_for_write(AuditEvent, instance=event)
+    connection = connections[using]
+    if not connection.features.can_return_columns_from_insert:
+        event.save(using=using)
+        return
+    insert = connection.__dict__.get(_INSERT)
+    if insert is None:
+        insert = connection.__dict__[_INSERT] = _insert_sql(event, connection)
+    sql, fields, returning, returning_params = insert
+    params = [
+        field.get_db_prep_save(field.pre_save(event, add=True), connection) for field in fields
+    ]
+    with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
+        cursor.execute(sql, (*params, *returning_params))
+        (row,) = connection.ops.fetch_returned_rows(cursor, returning_params)
+    for value, field in zip(row, returning, strict=True):
+        setattr(event, field.attname, value)
+    event._state.adding, event._state.db = False, using
+
+
+def _insert_sql(event: AuditEvent, connection) -> tuple[str, list, list, tuple]:
+    """The INSERT Model.save() makes of a new event (one placeholder a field: the fields are
+    plain values), the fields it sets, those it returns and the returning clause's parameters."""
+    meta = AuditEvent._meta
+    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+    returning = list(meta.db_returning_fields)
+    query = InsertQuery(AuditEvent)
+    query.insert_values(fields, [event])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = returning
+    ((sql, _),) = compiler.as_sql()
+    return sql, fields, returning, tuple(compiler.returning_params)
 
 
 def _as_json(event: AuditEvent) -> dict[str, Any]:

@@ -33,6 +33,29 @@ def test_a_successful_action_is_recorded_with_who_and_where(request_in_workspace
     assert saved.parameters == {"messages_before": 40}
 
 
+def test_an_event_is_stored_as_model_save_stores_it(
+    request_in_workspace, django_assert_num_queries
+):
+    with (
+        django_assert_num_queries(1),
+        audit.recorded_for(request_in_workspace, "peek_messages", queue="orders", count=5) as e,
+    ):
+        e.parameters.update(message_ids=["m-1", "m-2"], note='"quoted" & <b>')
+    stored = AuditEvent.objects.get()
+    assert (stored.pk, stored.created_at) == (e.pk, e.created_at) and not e._state.adding
+    # The same event saved by the ORM: every column alike but its id and time.
+    e.pk, e._state.adding = None, True
+    e.save()
+    ours, orms = AuditEvent.objects.order_by("id").values()
+    assert ours.pop("id") < orms.pop("id") and ours.pop("created_at") <= orms.pop("created_at")
+    assert ours == orms
+    assert ours["parameters"] == {
+        "count": 5,
+        "message_ids": ["m-1", "m-2"],
+        "note": '"quoted" & <b>',
+    }
+
+
 def test_a_failed_action_is_recorded_with_the_message_shown(request_in_workspace):
     with (
         pytest.raises(PurgeInProgress),

@@ -136,6 +136,27 @@ def test_delete_selected_removes_exactly_the_ticked_messages_of_a_fifo_queue(
     assert {m["MessageId"] for m in left} == set(ids) - set(chosen)
 
 
+def test_a_poll_leaves_receive_and_delete_as_the_user_left_it(
+    page, login, live_server, operator_user, profile, raw_sqs, standard_url
+):
+    send(raw_sqs, standard_url, 2)
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/orders/messages/")
+    page.get_by_text("Receive and delete").click()
+    consume = page.locator("#consume-form")
+    consume.get_by_label("Maximum messages").fill("2")
+    page.get_by_role("button", name="Poll for messages").click()
+    expect(page.get_by_text("2 messages received and released")).to_be_visible()
+    # Still open, with what was typed, and it still works.
+    expect(consume.get_by_label("Maximum messages")).to_have_value("2")
+    consume.get_by_role("button", name="Receive", exact=True).click()
+    expect(page.get_by_text("Received 2 messages.")).to_be_visible()
+    page.get_by_role("button", name="Put them back now").click()
+    expect(page.get_by_text("Put 2 messages back in the queue")).to_be_visible()
+    # Its own answers still show it: closed again, as new.
+    expect(page.locator("#consume-form").get_by_label("Maximum messages")).to_be_hidden()
+
+
 # The long requests of the poll panel: its form, button, progress box and what the box says.
 LONG_REQUESTS = {
     "poll": ("#poll-form", "Poll for messages", "#poll-progress", "Polling…"),

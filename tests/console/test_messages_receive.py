@@ -262,6 +262,21 @@ def test_a_poll_without_javascript_renders_the_whole_page(operator, profile, raw
         page_url("messages-poll", profile, "orders"), {"count": 1, "wait": 0}
     ).content.decode()
     assert "<html" in html and "message 0" in html and "Send message" in html
+    assert 'id="consume-form"' in html and "hx-preserve" not in html
+
+
+def test_a_polls_answer_leaves_receive_and_delete_to_the_page(operator, profile, standard_url):
+    # htmx keeps the page's own form (open or not, with what was typed) in place of this one.
+    html = poll(operator, profile, "orders")
+    assert '<details class="consume" id="receive-and-delete" hx-preserve></details>' in html
+    assert 'id="consume-form"' not in html
+    # Receive's own answer shows its form: its errors, or what it received with.
+    received = operator.post(
+        page_url("messages-consume", profile, "orders"),
+        {"count": 0, "wait": 0, "lease": 60},
+        headers=HTMX,
+    ).content.decode()
+    assert 'id="consume-form"' in received and "hx-preserve" not in received
 
 
 def test_a_long_poll_on_an_empty_queue_says_nothing_arrived(operator, profile, standard_url):

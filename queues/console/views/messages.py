@@ -163,7 +163,8 @@ def poll(request: HttpRequest, profile: str, region: str, queue: str) -> HttpRes
     """Peek. The queue's attributes (for the redrive limit) load while the peek runs, unless the
     form asks to confirm a poll at the limit, which needs the limit first."""
     current = workspace.enter(request, profile, region, operate="peek_messages")
-    context: dict[str, Any] = {}
+    # The page keeps its Receive and delete form as it is (hx-preserve): not rendered again.
+    context: dict[str, Any] = {"keep_consume": bool(request.htmx)}
     try:
         url = current.queue_url(queue)
     except SqsError as error:
@@ -181,10 +182,12 @@ def poll(request: HttpRequest, profile: str, region: str, queue: str) -> HttpRes
             found = Queue(name=queue, url=url, attributes={})
             context.setdefault("poll_error", str(error))
     limit = found.redrive_limit
-    form = PollForm(request.POST, limit=limit)
-    context.setdefault("poll_form", form)
-    if peeked is None and "poll_error" not in context and form.is_valid():
-        peeked = _peek(request, current, url, queue, form, context)
+    if peeked is None:
+        # Not polled yet: the form checks the limit now, and shows the user's values on an error.
+        form = PollForm(request.POST, limit=limit)
+        context.setdefault("poll_form", form)
+        if "poll_error" not in context and form.is_valid():
+            peeked = _peek(request, current, url, queue, form, context)
     if peeked is not None:
         # Whenever a peek ran, the form without the limit check was valid too.
         count, wait = early.cleaned_data["count"], early.cleaned_data["wait"]
@@ -223,10 +226,14 @@ def _peek(
 
 
 def _poll_response(request: HttpRequest, queue: Queue, context: dict[str, Any]) -> HttpResponse:
-    context = {**_queue_context(queue), "consume_form": ConsumeForm(), **context}
+    context = {**_queue_context(queue), **context}
+    # Blank forms only where the view has none of its own to show.
+    if "consume_form" not in context and not context.get("keep_consume"):
+        context["consume_form"] = ConsumeForm()
+    if "poll_form" not in context:
+        context["poll_form"] = PollForm(limit=queue.redrive_limit)
     # Standard queues show the group column once a message carries one (fair queues).
     context["grouped"] = any(m.group_id for m in context.get("results", ()))
-    context.setdefault("poll_form", PollForm(limit=queue.redrive_limit))
     if request.htmx:
         response = render(request, f"{TEMPLATE}#poll-panel", context)
         changed = any(context.get(k) for k in ("consumed", "released", "leased"))
