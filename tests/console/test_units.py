@@ -3,25 +3,19 @@ names for system attributes."""
 
 from __future__ import annotations
 
-import base64
-import gzip
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from django.template import engines
 from django.template.defaultfilters import truncatechars
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 
-from queues.console.templatetags.units import message_detail, system_attribute_table
+from queues.console.templatetags.units import system_attribute_table
 from queues.console.units import short_bytes, system_attribute_rows, time_ago, utc_time
 from queues.sqs import Message
-from queues.sqs.messages import MAX_DECODED
 
 NOW = datetime(2026, 12, 2, 5, 18, 26, 361000, tzinfo=UTC)
 
@@ -150,59 +144,3 @@ def test_the_system_attributes_table_is_the_html_format_html_builds(zone):
         assert html == _table_with_format_html(attributes)
     assert isinstance(html, SafeString)
     assert system_attribute_table({}) == ""
-
-
-# message_detail.html as the Jinja template it was before the `message_detail` filter built its
-# HTML: the reference the filter's HTML must equal.
-PREVIOUS_MESSAGE_DETAIL = Path(__file__).with_name("message_detail_template.html").read_text()
-
-
-def _received(body: str, **system: str) -> Message:
-    binary = {"DataType": "Binary", "BinaryValue": b"\x00\xff<"}
-    return Message.from_response(
-        {
-            "MessageId": "5fea7756-0ea4-451a-a703-a558b933e274",
-            "ReceiptHandle": "h",
-            "Body": body,
-            "Attributes": {
-                "SentTimestamp": "1796109858361",
-                "ApproximateFirstReceiveTimestamp": "1796109859000",
-                "ApproximateReceiveCount": "2",
-                "SenderId": "AIDA<&>",
-                **system,
-            },
-            "MessageAttributes": {
-                "tenant.id": {"DataType": "String.custom", "StringValue": 'a<b & "c"'},
-                "blob": binary,
-            }
-            if system
-            else {},
-        }
-    )
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        _received('{"order": {"id": 7, "note": "<b>&\'"}}'),
-        _received("plain <b>text</b> & 'quotes' \"too\""),
-        _received(base64.b64encode(b'{"invoice": [1, 2]}').decode()),
-        _received(
-            base64.b64encode(gzip.compress("grüße <&>".encode())).decode(),
-            MessageGroupId="tenant-42",
-            SequenceNumber="18849496460467696128",
-            MessageDeduplicationId="invoice-7",
-        ),
-        _received(base64.b64encode(gzip.compress(b"a" * (MAX_DECODED + 10))).decode()),
-    ],
-    ids=["json", "text", "base64-json", "gzip-fifo-attributes", "gzip-truncated"],
-)
-def test_an_opened_message_is_the_html_its_template_rendered(message):
-    previous = engines["jinja2"].env.from_string(PREVIOUS_MESSAGE_DETAIL)
-    for key, prefix in ((3, ""), (message.message_id, "match-")):
-        html = message_detail(message, key, prefix)
-        assert html == previous.render(m=message, key=key, prefix=prefix)
-        assert isinstance(html, SafeString)
-    # The template that includes it renders the same, a line break first.
-    included = render_to_string("console/message_detail.html", {"m": message, "key": 3})
-    assert included == "\n" + message_detail(message, 3)
