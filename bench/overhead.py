@@ -118,6 +118,7 @@ def _seed(bench: Bench) -> dict[str, str]:
 def _pages(bench: Bench, http: requests.Session, base: str, urls: dict[str, str]) -> list[Page]:
     sqs = bench.raw_sqs
     pool = ThreadPoolExecutor(max_workers=8)
+    chunk_pool = ThreadPoolExecutor(max_workers=5)
     ws = f"{base}/p/{bench.profile.slug}/{REGION}"
     htmx = {"HX-Request": "true"}
     post_headers = {**htmx, "X-CSRFToken": http.cookies["csrftoken"]}
@@ -151,14 +152,15 @@ def _pages(bench: Bench, http: requests.Session, base: str, urls: dict[str, str]
         return lambda: sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
 
     def chunk_floor() -> None:
-        # The chunk view runs COUNT_CONCURRENCY (5) calls at a time.
-        with ThreadPoolExecutor(max_workers=5) as chunk_pool:
-            list(
-                chunk_pool.map(
-                    lambda u: sqs.get_queue_attributes(QueueUrl=u, AttributeNames=ROW_ATTRIBUTES),
-                    chunk_urls,
-                )
+        # The chunk view runs COUNT_CONCURRENCY (5) calls at a time on threads kept between
+        # requests: so does the floor (threads started for each chunk were placed differently by
+        # the scheduler, and made either side ~3 ms faster on this machine).
+        list(
+            chunk_pool.map(
+                lambda u: sqs.get_queue_attributes(QueueUrl=u, AttributeNames=ROW_ATTRIBUTES),
+                chunk_urls,
             )
+        )
 
     def detail_floor() -> None:
         url = urls[DETAIL]

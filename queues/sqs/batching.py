@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -41,19 +42,27 @@ def batched[T](
     return batches
 
 
-# Calls made side by side (in_parallel, side_by_side) run on threads started for them and ended
-# with them; one call made while the request does something else (running) runs on a thread kept
-# for the process's life. Measured against LocalStack with the dashboard under gunicorn: a list
-# chunk's 24 calls, 5 at a time, took ~3 ms more wall time on kept threads than on threads of
-# their own (the detail and edit pages' three calls no slower), while a single call in the
-# background was ~0.5 ms faster on a kept thread than on one started for it.
-_kept = ThreadPoolExecutor(max_workers=64, thread_name_prefix="sqs-call")
+# Calls made side by side run on threads kept for the process's life: starting threads for each
+# page's calls cost about a millisecond of wall time per page, more on a busy machine. A call
+# made from one of these threads (work nested in parallel work) gets threads of its own, so it
+# never waits for a place held by the work it is part of.
+POOL_THREADS = 64
+_local = threading.local()
 _after_task: list[Callable[[], None]] = []
 
 
+def _mark_pooled() -> None:
+    _local.pooled = True
+
+
+_pool = ThreadPoolExecutor(
+    max_workers=POOL_THREADS, thread_name_prefix="sqs-calls", initializer=_mark_pooled
+)
+
+
 def after_each_task(hook: Callable[[], None]) -> None:
-    """Run `hook` on the call's thread after each call, e.g. to close what the call opened there
-    (the Django app closes the thread's database connections)."""
+    """Run `hook` on a kept thread after each task, e.g. to close what the task opened there
+    (the Django app closes the thread's database connections, as a thread's end would)."""
     _after_task.append(hook)
 
 
@@ -70,17 +79,40 @@ def in_parallel[T, R](fn: Callable[[T], R], items: Sequence[T], concurrency: int
     item runs; the first failure in the items' order is raised once all have ended."""
     if len(items) <= 1 or concurrency <= 1:
         return [fn(item) for item in items]
-    with ThreadPoolExecutor(max_workers=min(concurrency, len(items))) as threads:
-        futures = [threads.submit(_task, fn, item) for item in items]
-    # Leaving the block waited for every call.
-    return [future.result() for future in futures]
+    workers = min(concurrency, len(items))
+    if getattr(_local, "pooled", False):
+        with ThreadPoolExecutor(max_workers=workers) as own:
+            return list(own.map(fn, items))
+    # `workers` lanes, each taking the next item until none is left: no thread waits for a
+    # place, and the calling thread is not woken between items.
+    results: list[Any] = [None] * len(items)
+    failures: dict[int, BaseException] = {}
+    indexes = iter(range(len(items)))
+    taking = threading.Lock()
+
+    def lane(_: None) -> None:
+        while True:
+            with taking:
+                index = next(indexes, None)
+            if index is None:
+                return
+            try:
+                results[index] = fn(items[index])
+            except BaseException as error:
+                failures[index] = error
+
+    for running_lane in [_pool.submit(_task, lane, None) for _ in range(workers)]:
+        running_lane.result()
+    if failures:
+        raise failures[min(failures)]
+    return results
 
 
 @contextmanager
 def running[R](call: Callable[[], R]) -> Iterator[Future[R]]:
     """Run `call` in a thread while the block does other work; the block reads its result.
     The block ends when the call has, as if it had waited for its thread."""
-    future = _kept.submit(_task, lambda _: call(), None)
+    future = _pool.submit(_task, lambda _: call(), None)
     try:
         yield future
     finally:

@@ -1,5 +1,5 @@
-"""Calls side by side (queues/sqs/batching.py): results in order, at most the concurrency at once,
-every call run, and work nested in parallel work never hangs waiting for threads."""
+"""Calls side by side run on threads kept between requests (queues/sqs/batching.py): a page does
+not pay for starting threads, and work nested in parallel work cannot hang waiting for them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from queues.sqs.batching import in_parallel, running, side_by_side
+from queues.sqs.batching import POOL_THREADS, in_parallel, running, side_by_side
 
 
 def test_results_come_back_in_the_items_order_with_at_most_the_concurrency_at_once():
@@ -43,21 +43,19 @@ def test_every_item_runs_and_the_first_failure_in_order_is_raised():
     assert sorted(ran) == list(range(10))
 
 
-def test_parallel_work_inside_parallel_work_finishes():
-    items = 128  # more than any thread pool of the process holds
-
+def test_parallel_work_inside_parallel_work_finishes_when_it_fills_every_kept_thread():
     def outer(n: int) -> int:
         return sum(side_by_side(lambda: n, lambda: 1))
 
     result: list[int] = []
     worker = threading.Thread(
-        target=lambda: result.extend(in_parallel(outer, list(range(items)), 1000)),
+        target=lambda: result.extend(in_parallel(outer, list(range(2 * POOL_THREADS)), 1000)),
         daemon=True,
     )
     worker.start()
     worker.join(timeout=30)
     assert not worker.is_alive(), "nested parallel work waited for threads it was holding"
-    assert result == [n + 1 for n in range(items)]
+    assert result == [n + 1 for n in range(2 * POOL_THREADS)]
 
 
 def test_a_running_call_has_ended_when_its_block_ends():
