@@ -67,7 +67,8 @@ def _save(event: AuditEvent) -> None:
         event.outcome,
         f" error={event.error!r}" if event.error else "",
     )
-    json_logger.info(json.dumps(_as_json(event), sort_keys=True, default=str))
+    if json_logger.isEnabledFor(logging.INFO):  # the JSON is built only for a handler to write
+        json_logger.info(json.dumps(_as_json(event), sort_keys=True, default=str))
 
 
 def _insert(event: AuditEvent) -> None:
