@@ -178,12 +178,23 @@ def test_when_cloudwatch_refuses_the_profile_the_tab_says_so(
     assert 'id="live-chart"' in html
 
 
+def _chunk_url(client, profile) -> str:
+    """The URL of the queue list's one chunk of rows."""
+    html = client.get(page_url("queue-list", profile)).content.decode()
+    (chunk,) = [unescape(u) for u in re.findall(r'hx-get="([^"]+queue-rows[^"]+)"', html)]
+    return chunk
+
+
+def _list_chunk(client, profile) -> str:
+    """The queue list's one chunk of rows, as the page loads it."""
+    return client.get(_chunk_url(client, profile), headers=HTMX).content.decode()
+
+
 def test_list_rows_show_recent_depth_without_extra_calls(client, viewer_user, profile, raw_sqs):
     urls = [raw_sqs.create_queue(QueueName=f"s-{i}")["QueueUrl"] for i in range(3)]
     client.force_login(viewer_user)
     seen = profile_calls(profile)
-    html = client.get(page_url("queue-list", profile)).content.decode()
-    (chunk,) = [unescape(u) for u in re.findall(r'hx-get="([^"]+queue-rows[^"]+)"', html)]
+    chunk = _chunk_url(client, profile)
     first = client.get(chunk, headers=HTMX).content.decode()
     assert '<span class="spark-none">' in first  # one sample is not a line yet
     send(raw_sqs, urls[1], 6)
@@ -205,9 +216,7 @@ def test_a_long_history_is_drawn_with_one_point_per_unit_of_the_sparklines_width
         monitoring.record(profile.pk, REGION, "busy", QueueCounts(i, 0, 0), now=start + i)
     send(raw_sqs, url, 3)
     client.force_login(viewer_user)
-    html = client.get(page_url("queue-list", profile)).content.decode()
-    (chunk,) = [unescape(u) for u in re.findall(r'hx-get="([^"]+queue-rows[^"]+)"', html)]
-    row = client.get(chunk, headers=HTMX).content.decode()
+    row = _list_chunk(client, profile)
     points = re.search(r'<polyline fill="none" points="([^"]+)"', row).group(1).split()
     assert len(points) == 80
     said = re.search(r"recent samples: ([^<]+)</title>", row).group(1).split(", ")
@@ -227,9 +236,7 @@ def test_a_flat_stretch_is_one_segment_said_once_with_its_length(
         monitoring.record(profile.pk, REGION, "idle", QueueCounts(depth, 0, 0), now=start + i)
     send(raw_sqs, url, 5)
     client.force_login(viewer_user)
-    html = client.get(page_url("queue-list", profile)).content.decode()
-    (chunk,) = [unescape(u) for u in re.findall(r'hx-get="([^"]+queue-rows[^"]+)"', html)]
-    row = client.get(chunk, headers=HTMX).content.decode()
+    row = _list_chunk(client, profile)
     said = "Messages available in idle, recent samples: 0 \u00d740, 2 \u00d72, 5 \u00d72</title>"
     assert said in row
     points = re.search(r'<polyline fill="none" points="([^"]+)"', row).group(1).split()
