@@ -173,6 +173,11 @@ def test_without_javascript_a_panel_link_shows_the_page_with_that_panel_open(
     operator, profile, raw_sqs
 ):
     raw_sqs.create_queue(QueueName="orders")
+    folded = operator.get(page_url("messages", profile, "orders")).content.decode()
+    assert 'id="browse-form"' not in folded and 'id="import-form"' not in folded
+    for panel in ("browse", "import"):
+        link = f'<a href="{page_url(f"messages-{panel}", profile, "orders")}#{panel}-panel">'
+        assert f"{link}Show the {panel} form</a>" in folded
     page = operator.get(page_url("messages-browse", profile, "orders")).content.decode()
     assert "Send and receive messages" in page and 'id="browse-form"' in page
     assert re.search(r'id="browse-panel" class="card">\s*<details class="fold"[^>]* open>', page)
