@@ -1,7 +1,7 @@
 """Overhead per page: what the dashboard adds to the SQS calls a page needs.
 
 gunicorn serves the dashboard as production does (DEBUG off, whitenoise, 1 worker x 4 threads),
-one request at a time. For every page and fragment, N requests (OVERHEAD_REQUESTS, 40) are timed
+one request at a time. For every page and fragment, N requests (OVERHEAD_REQUESTS, 90) are timed
 interleaved with raw boto3 making the same SQS calls with the same parallelism (the floor): one
 dashboard request, then one floor, and so on, so a busy moment of a shared machine hits both.
 The overhead is the dashboard's median minus the floor's median. Pages without SQS calls (Audit,
@@ -11,6 +11,12 @@ On a shared machine wall-clock medians carry other processes' load, so CPU time 
 the gunicorn worker's CPU per request (every thread, from /proc/<pid>/task/*/schedstat) against
 the floor's process CPU per round (time.process_time, boto3's own signing and parsing included).
 Their difference is the CPU the dashboard adds per page, whatever else the machine runs.
+
+The timed requests go through `Connection`: one kept-alive http.client connection carrying the
+session's cookies. `requests` spent ~1 ms of the bench process's CPU on each request (building
+it, its cookie jar, decoding the answer), and since client and server share the machine's two
+cores that time was counted as the dashboard's. BENCH_CLIENT=requests times through `requests`
+as before, to compare.
 
 The "calls" column lists each page's SQS calls in the order they wait on each other: `→` is a
 sequential step, `‖` calls made at the same time.
@@ -23,6 +29,7 @@ test-artifacts/profile-<page>.html.
 
 from __future__ import annotations
 
+import http.client
 import os
 import statistics
 import time
@@ -31,6 +38,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import requests
 
@@ -39,7 +47,7 @@ from bench.queues import CHUNK_RE
 from queues.sqs.queues import COUNT_ATTRIBUTES, ROW_ATTRIBUTES
 
 TITLE = "Overhead per page: dashboard median minus raw boto3 median (gunicorn 1 worker x 4 threads)"
-REQUESTS = int(os.environ.get("OVERHEAD_REQUESTS", "40"))
+REQUESTS = int(os.environ.get("OVERHEAD_REQUESTS", "90"))
 TARGET_MS = 5.0
 LIST_QUEUES = 20
 DETAIL, POLL, SEND = "ovh-detail", "ovh-poll", "ovh-send"
@@ -90,6 +98,34 @@ class Page:
     floor: Callable[[], object]
 
 
+class Connection:
+    """The timed requests' client: one kept-alive connection to the dashboard and the signed-in
+    session's cookies, nothing else a browser would not send."""
+
+    def __init__(self, base: str, cookies: dict[str, str]) -> None:
+        parts = urlsplit(base)
+        self._open = lambda: http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        self._connection = self._open()
+        self._cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+    def request(self, method: str, url: str, data: dict | None, headers: dict) -> tuple[int, str]:
+        path = urlsplit(url)._replace(scheme="", netloc="").geturl()
+        body = urlencode(data) if data is not None else None
+        headers = {"Cookie": self._cookie, **headers}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self._connection.request(method, path, body, headers)
+            response = self._connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionError):
+            # gunicorn closed the kept-alive connection between two requests: open another.
+            self._connection.close()
+            self._connection = self._open()
+            self._connection.request(method, path, body, headers)
+            response = self._connection.getresponse()
+        return response.status, response.read().decode()
+
+
 def _seed(bench: Bench) -> dict[str, str]:
     sqs = bench.raw_sqs
     bench.create_queues([f"ovh-{i:03d}" for i in range(LIST_QUEUES)])
@@ -122,22 +158,21 @@ def _pages(bench: Bench, http: requests.Session, base: str, urls: dict[str, str]
     ws = f"{base}/p/{bench.profile.slug}/{REGION}"
     htmx = {"HX-Request": "true"}
     post_headers = {**htmx, "X-CSRFToken": http.cookies["csrftoken"]}
+    timed = _client(base, http)
 
-    def get(url: str, expect: str, headers: dict | None = None) -> Callable[[], object]:
+    def request(method: str, url: str, data: dict | None, headers: dict, expect: str):
         def fetch() -> None:
-            response = http.get(url, headers=headers, timeout=30)
-            if response.status_code != 200 or expect not in response.text:
-                raise RuntimeError(f"{url} answered {response.status_code}: {response.text[:300]}")
+            status, text = timed(method, url, data, headers)
+            if status != 200 or expect not in text:
+                raise RuntimeError(f"{url} answered {status}: {text[:300]}")
 
         return fetch
 
-    def post(url: str, data: dict, expect: str) -> Callable[[], object]:
-        def send() -> None:
-            response = http.post(url, data=data, headers=post_headers, timeout=30)
-            if response.status_code != 200 or expect not in response.text:
-                raise RuntimeError(f"{url} answered {response.status_code}: {response.text[:300]}")
+    def get(url: str, expect: str, headers: dict | None = None) -> Callable[[], object]:
+        return request("GET", url, None, headers or {}, expect)
 
-        return send
+    def post(url: str, data: dict, expect: str) -> Callable[[], object]:
+        return request("POST", url, data, post_headers, expect)
 
     def parallel(*calls: Callable[[], object]) -> None:
         for future in [pool.submit(call) for call in calls]:
@@ -267,6 +302,19 @@ def _pages(bench: Bench, http: requests.Session, base: str, urls: dict[str, str]
         Page("audit", "none", get(f"{base}/audit/", "peek_messages"), lambda: None),
         Page("profiles", "none", get(f"{base}/profiles/", "Bench"), lambda: None),
     ]
+
+
+def _client(base: str, http: requests.Session):
+    """How the timed requests are sent: `Connection` unless BENCH_CLIENT=requests."""
+    if os.environ.get("BENCH_CLIENT", "http.client") == "requests":
+
+        def through_requests(method: str, url: str, data: dict | None, headers: dict):
+            response = http.request(method, url, data=data, headers=headers, timeout=30)
+            return response.status_code, response.text
+
+        return through_requests
+    cookies = {name: http.cookies[name] for name in ("sessionid", "csrftoken")}
+    return Connection(base, cookies).request
 
 
 def _timed(fn: Callable[[], object]) -> float:
