@@ -157,6 +157,26 @@ def test_a_poll_leaves_receive_and_delete_as_the_user_left_it(
     expect(page.locator("#consume-form").get_by_label("Maximum messages")).to_be_hidden()
 
 
+def test_a_poll_swaps_in_its_results_and_leaves_the_poll_form_in_place(
+    page, login, live_server, operator_user, profile, raw_sqs, standard_url
+):
+    send(raw_sqs, standard_url, 3)
+    login(operator_user)
+    page.goto(f"{live_server.url}/p/{profile.slug}/us-east-1/queues/orders/messages/")
+    form = page.locator("#poll-form")
+    form.evaluate("form => { form.dataset.since = 'page load'; }")
+    form.get_by_label("Maximum messages").fill("2")
+    page.get_by_role("button", name="Poll for messages").click()
+    expect(page.get_by_text("2 messages received and released")).to_be_visible()
+    form.get_by_label("Maximum messages").fill("3")
+    page.get_by_role("button", name="Poll for messages").click()
+    expect(page.get_by_text("3 messages received and released")).to_be_visible()
+    expect(page.locator("#poll-results .message-row")).to_have_count(3)
+    # The same form element, as typed: only the results were swapped in.
+    expect(form).to_have_attribute("data-since", "page load")
+    expect(form.get_by_label("Maximum messages")).to_have_value("3")
+
+
 # The long requests of the poll panel: its form, button, progress box and what the box says.
 LONG_REQUESTS = {
     "poll": ("#poll-form", "Poll for messages", "#poll-progress", "Polling…"),

@@ -265,9 +265,25 @@ def test_a_poll_without_javascript_renders_the_whole_page(operator, profile, raw
     assert 'id="consume-form"' in html and "hx-preserve" not in html
 
 
-def test_a_polls_answer_leaves_receive_and_delete_to_the_page(operator, profile, standard_url):
-    # htmx keeps the page's own form (open or not, with what was typed) in place of this one.
-    html = poll(operator, profile, "orders")
+def test_a_polls_answer_leaves_the_forms_to_the_page(operator, profile, raw_sqs, standard_url):
+    send(raw_sqs, standard_url, 2)
+    # A poll the form has nothing to say about: only the results are swapped in, and the Poll
+    # and Receive forms stay as the operator left them.
+    response = operator.post(
+        page_url("messages-poll", profile, "orders"), {"count": 5, "wait": 0}, headers=HTMX
+    )
+    html = response.content.decode()
+    assert response["HX-Retarget"] == "#poll-results"
+    assert response["HX-Reswap"] == "outerHTML"
+    assert html.lstrip().startswith('<div id="poll-results">')
+    assert "2 messages received and released" in html and len(selections(html)) == 2
+    assert 'id="poll-form"' not in html and "receive-and-delete" not in html
+    # After an error on show the panel is redrawn (so the error goes); htmx keeps the page's own
+    # Receive form (open or not, with what was typed) in place of this one.
+    shown = poll(operator, profile, "orders", count=0)
+    assert 'id="poll-form"' in shown and 'name="redraw"' in shown
+    html = poll(operator, profile, "orders", count=5, redraw="1")
+    assert 'id="poll-form"' in html and "2 messages received and released" in html
     assert '<details class="consume" id="receive-and-delete" hx-preserve></details>' in html
     assert 'id="consume-form"' not in html
     # Receive's own answer shows its form: its errors, or what it received with.

@@ -201,6 +201,10 @@ def poll(request: HttpRequest, profile: str, region: str, queue: str) -> HttpRes
                 initial={"count": count, "wait": wait, "at_limit": at_limit}, limit=limit
             ),
         )
+        # The form stays as the operator left it, and only the results are swapped in, unless
+        # it has something to say: an error on show (`redraw`), or a queue with a receive limit,
+        # whose warnings and confirmation of messages at the limit follow each poll.
+        context["results_only"] = not (limit or request.POST.get("redraw"))
     return _poll_response(request, found, context)
 
 
@@ -234,6 +238,9 @@ def _poll_response(request: HttpRequest, queue: Queue, context: dict[str, Any]) 
         context["poll_form"] = PollForm(limit=queue.redrive_limit)
     # Standard queues show the group column once a message carries one (fair queues).
     context["grouped"] = any(m.group_id for m in context.get("results", ()))
+    if request.htmx and context.get("results_only") and "poll_error" not in context:
+        response = render(request, f"{TEMPLATE}#poll-results", context)
+        return reswap(retarget(response, "#poll-results"), "outerHTML")
     if request.htmx:
         response = render(request, f"{TEMPLATE}#poll-panel", context)
         changed = any(context.get(k) for k in ("consumed", "released", "leased"))
