@@ -104,8 +104,7 @@ class Connection:
 
     def __init__(self, base: str, cookies: dict[str, str]) -> None:
         parts = urlsplit(base)
-        self._open = lambda: http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-        self._connection = self._open()
+        self._connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
         self._cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
 
     def request(self, method: str, url: str, data: dict | None, headers: dict) -> tuple[int, str]:
@@ -115,14 +114,16 @@ class Connection:
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:
-            self._connection.request(method, path, body, headers)
-            response = self._connection.getresponse()
+            return self._exchange(method, path, body, headers)
         except (http.client.RemoteDisconnected, ConnectionError):
-            # gunicorn closed the kept-alive connection between two requests: open another.
+            # gunicorn closed the kept-alive connection between two requests: once closed here
+            # too, the next request connects again.
             self._connection.close()
-            self._connection = self._open()
-            self._connection.request(method, path, body, headers)
-            response = self._connection.getresponse()
+            return self._exchange(method, path, body, headers)
+
+    def _exchange(self, method: str, path: str, body: str | None, headers: dict):
+        self._connection.request(method, path, body, headers)
+        response = self._connection.getresponse()
         return response.status, response.read().decode()
 
 

@@ -202,9 +202,11 @@ def poll(request: HttpRequest, profile: str, region: str, queue: str) -> HttpRes
             ),
         )
         # The form stays as the operator left it, and only the results are swapped in, unless
-        # it has something to say: an error on show (`redraw`), or a queue with a receive limit,
-        # whose warnings and confirmation of messages at the limit follow each poll.
-        context["results_only"] = not (limit or request.POST.get("redraw"))
+        # it has something to say: an error (now, or on show: `redraw`), or a queue with a
+        # receive limit, whose warnings and confirmation of messages at the limit follow each poll.
+        context["results_only"] = not (
+            limit or request.POST.get("redraw") or "poll_error" in context
+        )
     return _poll_response(request, found, context)
 
 
@@ -238,7 +240,7 @@ def _poll_response(request: HttpRequest, queue: Queue, context: dict[str, Any]) 
         context["poll_form"] = PollForm(limit=queue.redrive_limit)
     # Standard queues show the group column once a message carries one (fair queues).
     context["grouped"] = any(m.group_id for m in context.get("results", ()))
-    if request.htmx and context.get("results_only") and "poll_error" not in context:
+    if request.htmx and context.get("results_only"):
         response = render(request, f"{TEMPLATE}#poll-results", context)
         return reswap(retarget(response, "#poll-results"), "outerHTML")
     if request.htmx:
