@@ -90,6 +90,24 @@ def print_table(title: str, rows: list[OverheadRow]) -> None:
         )
 
 
+@dataclass(frozen=True)
+class PageRequest:
+    """A page's request as the benches send it: `path` from the dashboard's root; `data`, a POST's
+    form (sent with the CSRF header, as htmx does); `expect`, text its answer must hold."""
+
+    label: str
+    calls: str
+    path: str
+    expect: str
+    data: dict | None = None
+    htmx: bool = False
+
+
+def first_chunk_path(list_html: str) -> str:
+    """The path of the queue list's first count chunk."""
+    return unescape(CHUNK_RE.findall(list_html)[0])
+
+
 @dataclass
 class Page:
     label: str
@@ -179,10 +197,9 @@ def _pages(bench: Bench, http: requests.Session, base: str, urls: dict[str, str]
         for future in [pool.submit(call) for call in calls]:
             future.result()
 
-    list_html = http.get(f"{ws}/queues/", timeout=30).text
-    chunk_url = base + unescape(CHUNK_RE.findall(list_html)[0])
+    chunk_path = first_chunk_path(http.get(f"{ws}/queues/", timeout=30).text)
     chunk_urls = bench.list_all_queue_urls("ovh-")[:50]
-    chunk_urls = [u for u in chunk_urls if u.rsplit("/", 1)[1] in chunk_url]
+    chunk_urls = [u for u in chunk_urls if u.rsplit("/", 1)[1] in chunk_path]
 
     def all_attributes(url: str) -> Callable[[], object]:
         return lambda: sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
@@ -241,67 +258,82 @@ def _pages(bench: Bench, http: requests.Session, base: str, urls: dict[str, str]
             lambda: sqs.list_queues(MaxResults=1000),
         )
 
+    floors = {
+        "list": lambda: sqs.list_queues(MaxResults=1000),
+        "count chunk": chunk_floor,
+        "detail": detail_floor,
+        "counts poll": lambda: sqs.get_queue_attributes(
+            QueueUrl=urls[DETAIL], AttributeNames=COUNT_ATTRIBUTES
+        ),
+        "messages": all_attributes(urls[POLL]),
+        "poll": poll_floor,
+        "send": send_floor,
+        "edit form": edit_floor,
+        "audit": lambda: None,
+        "profiles": lambda: None,
+    }
     return [
         Page(
-            "list",
-            "ListQueues",
-            get(f"{ws}/queues/", "ovh-000"),
-            lambda: sqs.list_queues(MaxResults=1000),
-        ),
-        Page(
+            page.label,
+            page.calls,
+            post(base + page.path, page.data, page.expect)
+            if page.data is not None
+            else get(base + page.path, page.expect, htmx if page.htmx else None),
+            floors[page.label],
+        )
+        for page in page_requests(bench.profile.slug, chunk_path, len(chunk_urls))
+    ]
+
+
+def page_requests(slug: str, chunk_path: str, chunk_queues: int) -> list[PageRequest]:
+    """Every page and fragment the overhead is measured for, as its request (the instructions
+    bench sends the same ones): the list's first chunk is `chunk_path`, of `chunk_queues`."""
+    ws = f"/p/{slug}/{REGION}"
+    return [
+        PageRequest("list", "ListQueues", f"{ws}/queues/", "ovh-000"),
+        PageRequest(
             "count chunk",
-            f"{len(chunk_urls)} x GetQueueAttributes, 5 at a time",
-            get(chunk_url, "ovh-000", htmx),
-            chunk_floor,
+            f"{chunk_queues} x GetQueueAttributes, 5 at a time",
+            chunk_path,
+            "ovh-000",
+            htmx=True,
         ),
-        Page(
+        PageRequest(
             "detail",
             "GetQueueAttributes ‖ ListQueueTags ‖ ListDLSources",
-            get(f"{ws}/queues/{DETAIL}/", "overhead"),
-            detail_floor,
+            f"{ws}/queues/{DETAIL}/",
+            "overhead",
         ),
-        Page(
+        PageRequest(
             "counts poll",
             "GetQueueAttributes",
-            get(f"{ws}/queues/{DETAIL}/counts/", "Messages available", htmx),
-            lambda: sqs.get_queue_attributes(
-                QueueUrl=urls[DETAIL], AttributeNames=COUNT_ATTRIBUTES
-            ),
+            f"{ws}/queues/{DETAIL}/counts/",
+            "Messages available",
+            htmx=True,
         ),
-        Page(
-            "messages",
-            "GetQueueAttributes",
-            get(f"{ws}/queues/{POLL}/messages/", POLL),
-            all_attributes(urls[POLL]),
-        ),
-        Page(
+        PageRequest("messages", "GetQueueAttributes", f"{ws}/queues/{POLL}/messages/", POLL),
+        PageRequest(
             "poll",
             "GetQueueAttributes ‖ (ReceiveMessage → ChangeVisBatch)",
-            post(
-                f"{ws}/queues/{POLL}/messages/poll/",
-                {"count": POLL_COUNT, "wait": 0},
-                f"{POLL_COUNT} messages received and released",
-            ),
-            poll_floor,
+            f"{ws}/queues/{POLL}/messages/poll/",
+            f"{POLL_COUNT} messages received and released",
+            data={"count": POLL_COUNT, "wait": 0},
         ),
-        Page(
+        PageRequest(
             "send",
             "GetQueueAttributes → SendMessage",
-            post(
-                f"{ws}/queues/{SEND}/messages/send/",
-                {"body": BODY, "body_format": "text", "copies": 1},
-                "Message sent.",
-            ),
-            send_floor,
+            f"{ws}/queues/{SEND}/messages/send/",
+            "Message sent.",
+            data={"body": BODY, "body_format": "text", "copies": 1},
         ),
-        Page(
+        PageRequest(
             "edit form",
             "GetQueueAttributes ‖ ListQueueTags ‖ ListQueues",
-            get(f"{ws}/queues/{DETAIL}/edit/", "overhead"),
-            edit_floor,
+            f"{ws}/queues/{DETAIL}/edit/",
+            "overhead",
         ),
-        Page("audit", "none", get(f"{base}/audit/", "peek_messages"), lambda: None),
-        Page("profiles", "none", get(f"{base}/profiles/", "Bench"), lambda: None),
+        PageRequest("audit", "none", "/audit/", "peek_messages"),
+        PageRequest("profiles", "none", "/profiles/", "Bench"),
     ]
 
 
