@@ -3,7 +3,9 @@
 The overhead bench times pages, and on a shared 2-core machine its milliseconds move with the
 machine (by a quarter over an afternoon, by half between days): a change worth 0.2 ms cannot be
 told from the noise. This bench counts the instructions a page costs the dashboard instead, with
-callgrind, which gives the same count for the same code whatever else the machine runs (±0.5 %).
+callgrind, which gives the same count for the same code whatever else the machine runs: from run
+to run most pages agree to 0.3 %; send and the edit form moved by ~0.5 M (threads' timing around
+the parallel calls, SQLite's checkpoints after the audit's writes).
 
 The same requests as the overhead bench (bench/overhead.py, page_requests) are made in a process
 of their own under callgrind (bench/_counted.py): the production WSGI application, DEBUG off,
