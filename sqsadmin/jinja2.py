@@ -18,15 +18,15 @@ Beside Jinja2's own, templates have:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 import jinja2
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest
+from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.template import defaultfilters
-from django.utils.functional import SimpleLazyObject
-from django.utils.html import format_html
 from django.utils.timezone import template_localtime
 from django_htmx.jinja import htmx_script
 
@@ -40,19 +40,43 @@ def static(path: str) -> str:
     return staticfiles_storage.url(path)
 
 
+class _Printed:
+    """A value a page prints, worked out at its first print and the same at every other:
+    `{{ csrf_token }}`, `{{ csrf_input }}`, `{{ csp_nonce }}`.
+
+    Printed through its own `__html__`, not as Django's lazy objects: markupsafe asks each value
+    it prints whether it has `__html__`, and a lazy object answers through two failed attribute
+    lookups and an exception (a page prints these five to ten times). `make` returns HTML that
+    needs no escaping: a token or nonce is letters, digits, `-` and `_`."""
+
+    __slots__ = ("_make", "_text")
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self._make = make
+        self._text: str | None = None
+
+    def __html__(self) -> str:
+        if self._text is None:
+            self._text = str(self._make())
+        return self._text
+
+    __str__ = __html__
+
+
 def csrf(request: HttpRequest) -> dict:
     """`{{ csrf_input }}` and `{{ csrf_token }}` worked out once per page. Django's Jinja2 backend
     gives lazy values that mask a fresh token each time a page prints one (the messages page
     prints it eight times); the Django template language's context processor keeps one per page
-    too."""
-    token = SimpleLazyObject(lambda: get_token(request))
+    too. `{{ csp_nonce }}` (Django's lazy nonce, from the csp context processor) is printed the
+    same way; printing it is what puts it in the response's CSP header."""
+    token = _Printed(lambda: get_token(request))
+    nonce = get_nonce(request)
     return {
         "csrf_token": token,
-        "csrf_input": SimpleLazyObject(
-            lambda: format_html(
-                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', str(token)
-            )
+        "csrf_input": _Printed(
+            lambda: f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
         ),
+        **({"csp_nonce": _Printed(lambda: nonce)} if nonce is not None else {}),
     }
 
 

@@ -90,6 +90,17 @@ def test_a_page_prints_one_csrf_token_for_every_form(client, operator_user, prof
     assert header == [tokens[0]]
 
 
+def test_a_pages_scripts_carry_the_nonce_its_policy_names(client, operator_user, profile):
+    """The nonce is printed by the page (sqsadmin/jinja2.py), not by Django's lazy object: its
+    first print still puts it in the response's Content-Security-Policy, once for every script."""
+    client.force_login(operator_user)
+    response = client.get(page_url("queue-list", profile))
+    nonces = re.findall(r'<script nonce="([^"]+)"', response.content.decode())
+    nonces += re.findall(r'<script src="[^"]+" defer nonce="([^"]+)"', response.content.decode())
+    assert len(nonces) >= 3 and len(set(nonces)) == 1
+    assert f"'nonce-{nonces[0]}'" in response.headers["Content-Security-Policy"]
+
+
 def test_url_follows_the_script_prefix_though_urls_are_reversed_once():
     env = engines["jinja2"].env
     link = env.from_string("{{ url('profiles:edit', 'billing') }} {{ url('console:home') }}")
