@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from html import escape
 
 from django import template
+from django.conf import settings
 from django.utils.safestring import SafeString
-from django.utils.timezone import template_localtime
+from django.utils.timezone import get_current_timezone
 
 from .. import units
 
@@ -30,10 +32,13 @@ def system_attribute_table(attributes: dict[str, str]) -> SafeString:
     time. Plain f-strings with every value from SQS escaped (Django's escaping: html.escape), not
     format_html per cell, which costs several times as much; the HTML is the same
     (tests/console/test_units.py)."""
-    return SafeString("\n".join(_system_row(a) for a in units.system_attribute_rows(attributes)))
+    # The page's time zone, looked up once for the table's timestamps, not once per timestamp.
+    zone = get_current_timezone() if settings.USE_TZ else None
+    rows = units.system_attribute_rows(attributes)
+    return SafeString("\n".join(_system_row(a, zone) for a in rows))
 
 
-def _system_row(a: units.SystemAttribute) -> str:
+def _system_row(a: units.SystemAttribute, zone: tzinfo | None) -> str:
     name = escape(str(a.name))
     head = (
         f'<th scope="row">{name}</th>'
@@ -43,7 +48,7 @@ def _system_row(a: units.SystemAttribute) -> str:
     if a.time is None:
         return f"<tr>{head}\n      <td><code>{escape(str(a.value))}</code></td></tr>"
     # Django's "c" date format is isoformat(); neither it nor utc_time() has a character to escape.
-    iso = template_localtime(a.time).isoformat()
+    iso = (a.time.astimezone(zone) if zone is not None else a.time).isoformat()
     return (
         f'<tr>{head}\n      <td><time datetime="{iso}" title="{name} {escape(str(a.value))}">'
         f"{units.utc_time(a.time)}</time><br>"
