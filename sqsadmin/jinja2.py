@@ -25,13 +25,13 @@ import jinja2
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest
 from django.middleware.csp import get_nonce
-from django.middleware.csrf import get_token
 from django.template import defaultfilters
 from django.utils.timezone import template_localtime
 from django_htmx.jinja import htmx_script
 
 from queues.console.links import url
 from queues.console.templatetags import charts, units
+from sqsadmin.csrf import masked_token
 
 
 def static(path: str) -> str:
@@ -67,9 +67,9 @@ def csrf(request: HttpRequest) -> dict:
     """`{{ csrf_input }}` and `{{ csrf_token }}` worked out once per page. Django's Jinja2 backend
     gives lazy values that mask a fresh token each time a page prints one (the messages page
     prints it eight times); the Django template language's context processor keeps one per page
-    too. `{{ csp_nonce }}` (Django's lazy nonce, from the csp context processor) is printed the
+    too. The token is masked as Django masks it, with a mask drawn faster (sqsadmin/csrf.py). `{{ csp_nonce }}` (Django's lazy nonce, from the csp context processor) is printed the
     same way; printing it is what puts it in the response's CSP header."""
-    token = _Printed(lambda: get_token(request))
+    token = _Printed(lambda: masked_token(request))
     nonce = get_nonce(request)
     return {
         "csrf_token": token,

@@ -4,14 +4,23 @@ pages' HTML free of the Django template language's leftovers."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from django.middleware.csrf import (
+    CSRF_ALLOWED_CHARS,
+    CSRF_SECRET_LENGTH,
+    CSRF_TOKEN_LENGTH,
+    _unmask_cipher_token,
+)
 from django.template import TemplateDoesNotExist, engines
 from django.template.loader import get_template
-from django.urls import set_script_prefix
+from django.test import Client
+from django.urls import reverse, set_script_prefix
 
+from sqsadmin.csrf import random_indexes
 from sqsadmin.jinja2 import block_source
 from tests.helpers import page_url
 
@@ -88,6 +97,47 @@ def test_a_page_prints_one_csrf_token_for_every_form(client, operator_user, prof
     header = re.findall(r'"X-CSRFToken": "([^"]+)"', html)
     assert len(tokens) >= 4 and len(set(tokens)) == 1
     assert header == [tokens[0]]
+
+
+def test_each_page_masks_the_csrf_secret_afresh_and_django_accepts_the_token(
+    operator_user, profile
+):
+    """The token a page prints (sqsadmin/csrf.py) is Django's format: 64 characters, a mask then
+    the cookie's secret shifted by it. Each page masks it anew, and a form posted with it passes
+    Django's CSRF check, while a token that is not the secret's is refused."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(operator_user)
+    pages = [client.get(page_url("queue-list", profile)) for _ in range(3)]
+    secret = client.cookies["csrftoken"].value
+    tokens = [re.search(r'"X-CSRFToken": "([^"]+)"', p.content.decode()).group(1) for p in pages]
+    assert len(set(tokens)) == 3
+    for token in tokens:
+        assert len(token) == CSRF_TOKEN_LENGTH and set(token) <= set(CSRF_ALLOWED_CHARS)
+        assert _unmask_cipher_token(token) == secret
+    # Each page sends the cookie again, as Django's get_token has it do (its expiry renewed).
+    assert all("csrftoken" in p.cookies for p in pages)
+
+    forged = tokens[0][:CSRF_SECRET_LENGTH] + tokens[1][CSRF_SECRET_LENGTH:]
+    refused = client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": forged})
+    assert refused.status_code == 403
+    assert client.get(page_url("queue-list", profile)).status_code == 200  # still signed in
+    signed_out = client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": tokens[2]})
+    assert signed_out.status_code == 302
+    assert client.get(page_url("queue-list", profile)).status_code == 302  # to the sign-in
+
+
+def test_a_csrf_mask_draws_every_character_evenly():
+    """6,400 draws over 62 characters: each is expected ~103 times. One never drawn, or drawn
+    twice as often as expected, would be a mask that gives the secret away."""
+    drawn = Counter(random_indexes(6400))
+    assert set(drawn) == set(range(len(CSRF_ALLOWED_CHARS)))
+    assert max(drawn.values()) < 2 * 6400 / len(CSRF_ALLOWED_CHARS)
+
+
+def test_a_first_visit_gets_a_csrf_secret_and_its_cookie_from_django():
+    response = Client(enforce_csrf_checks=True).get(reverse("accounts:login"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+    assert _unmask_cipher_token(token.group(1)) == response.cookies["csrftoken"].value
 
 
 def test_a_pages_scripts_carry_the_nonce_its_policy_names(client, operator_user, profile):
