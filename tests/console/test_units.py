@@ -39,6 +39,11 @@ def test_time_ago_uses_the_largest_whole_unit():
 def test_utc_time_keeps_the_milliseconds():
     assert utc_time(NOW) == "2026-12-02 05:18:26.361 UTC"
     assert utc_time(None) == ""
+    # A moment given in another zone reads in UTC; microseconds are cut, not rounded.
+    paris = timezone.get_fixed_timezone(60)
+    assert utc_time(datetime(2026, 12, 2, 6, 18, 26, 361999, tzinfo=paris)) == (
+        "2026-12-02 05:18:26.361 UTC"
+    )
 
 
 def test_a_short_message_id_is_what_truncatechars_9_makes_of_it():
