@@ -4,8 +4,9 @@ system's random source instead of one read a character.
 
 Django draws each of the mask's 32 characters with secrets.choice, 32 reads of os.urandom and
 their Python around them: its masking costs ~0.3 M instructions, this one ~0.1 M, and a page
-that prints a form ~0.2 M less, 3-6 % (make bench BENCH=instructions). The mask is as uniform: a random byte below 248 (4 x 62) names one
-of the 62 characters, each by four byte values; bytes of 248 and over are drawn again.
+that prints a form ~0.2 M less, 3-6 % (make bench BENCH=instructions). The mask is as
+uniform: a random byte below 248 (4 x 62) names one of the 62 characters, each by four byte
+values; bytes of 248 and over are drawn again.
 """
 
 from __future__ import annotations

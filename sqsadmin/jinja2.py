@@ -67,8 +67,9 @@ def csrf(request: HttpRequest) -> dict:
     """`{{ csrf_input }}` and `{{ csrf_token }}` worked out once per page. Django's Jinja2 backend
     gives lazy values that mask a fresh token each time a page prints one (the messages page
     prints it eight times); the Django template language's context processor keeps one per page
-    too. The token is masked as Django masks it, with a mask drawn faster (sqsadmin/csrf.py). `{{ csp_nonce }}` (Django's lazy nonce, from the csp context processor) is printed the
-    same way; printing it is what puts it in the response's CSP header."""
+    too. The token is masked as Django masks it, with a mask drawn faster (sqsadmin/csrf.py).
+    `{{ csp_nonce }}` (Django's lazy nonce, from the csp context processor) is printed the same
+    way; printing it is what puts it in the response's CSP header."""
     token = _Printed(lambda: masked_token(request))
     nonce = get_nonce(request)
     return {
