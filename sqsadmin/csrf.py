@@ -25,12 +25,15 @@ def masked_token(request: HttpRequest) -> str:
     """What Django's get_token(request) returns: a 64-character token, the mask then the secret
     shifted by it, which CsrfViewMiddleware unmasks to check a POST against the cookie."""
     secret = request.META.get("CSRF_COOKIE")
-    if not isinstance(secret, str) or len(secret) != CSRF_SECRET_LENGTH:
-        return get_token(request)  # no secret yet (a first visit): Django makes it and its cookie
-    try:
-        shifts = [_INDEX[char] for char in secret]
-    except KeyError:
+    # No secret yet (a first visit), or one of another shape (a character left once Django's
+    # are stripped from both ends): Django's get_token makes or masks it, and sets the cookie.
+    if (
+        not isinstance(secret, str)
+        or len(secret) != CSRF_SECRET_LENGTH
+        or secret.strip(CSRF_ALLOWED_CHARS)
+    ):
         return get_token(request)
+    shifts = [_INDEX[char] for char in secret]
     # As get_token: the cookie is sent again with the response, which renews its expiry.
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
     mask = random_indexes(CSRF_SECRET_LENGTH)
