@@ -20,7 +20,7 @@ help:
 	@echo "make test   - install test needs (Chromium via apt-get if missing) and run the suite"
 	@echo "make test-postgres - the suite again against a throwaway PostgreSQL on 127.0.0.1"
 	@echo "make test-localstack - the suite again against LocalStack's SQS on 127.0.0.1 (own venv)"
-	@echo "make serve  - production serving: gunicorn + whitenoise on $(BIND), DEBUG off"
+	@echo "make serve  - production serving: granian + whitenoise on $(BIND), DEBUG off"
 	@echo "make bench  - the dashboard against raw boto3 on a local SQS server (BENCH=name runs one, SQS=localstack)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make fmt    - ruff format and fix"
@@ -52,9 +52,10 @@ serve: $(STAMP) .env
 	DEBUG=false $(PY) manage.py migrate --noinput
 	DEBUG=false $(PY) manage.py check --deploy --fail-level ERROR
 	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
-	DEBUG=false MALLOC_ARENA_MAX=2 $(VENV)/bin/gunicorn sqsadmin.wsgi --bind $(BIND) \
-		--workers $(WORKERS) --threads $(THREADS) --timeout 60 --access-logfile - \
-		--forwarded-allow-ips 127.0.0.1
+	DEBUG=false MALLOC_ARENA_MAX=2 $(VENV)/bin/granian --interface wsgi --no-ws \
+		--host $(firstword $(subst :, ,$(BIND))) --port $(lastword $(subst :, ,$(BIND))) \
+		--workers $(WORKERS) --blocking-threads $(THREADS) --respawn-failed-workers \
+		--access-log sqsadmin.wsgi:application
 
 # Debian packages the tests and benchmarks need, installed with apt-get when missing.
 define apt_install

@@ -1,5 +1,5 @@
 """sqsadmin's WSGI application with pyinstrument around every request (the overhead bench's
-PROFILE=<page>): gunicorn serves this module instead of sqsadmin.wsgi, so the profile is of the
+PROFILE=<page>): granian serves this module instead of sqsadmin.wsgi, so the profile is of the
 production setup. The samples of every request add up in one session, kept per process.
 
 GET /__profile__ (this wrapper's own path, unknown to sqsadmin) answers the report as text and

@@ -1,6 +1,6 @@
 """Faults: a healthy profile's pages and /healthz while another profile's endpoint hangs.
 
-gunicorn serves as `make serve` does (2 workers x 4 threads, DEBUG off) with a shared file cache
+granian serves as `make serve` does (2 workers x 4 threads, DEBUG off) with a shared file cache
 (so the workers share the circuit breaker, as CACHE_URL makes them in production). The "hung"
 profile points at a listener that accepts connections and never answers; HUNG_CLIENTS threads
 keep requesting its queue list for the whole run, each as a person at a browser does: read the
@@ -28,10 +28,10 @@ from pathlib import Path
 import requests
 
 from bench import load
-from bench.harness import REGION, Bench, free_port, gunicorn_command, served_env, server_process
+from bench.harness import REGION, Bench, free_port, served_env, server_command, server_process
 from bench.load import WRK, _wrk
 
-TITLE = "Faults: gunicorn 2 workers x 4 threads; one profile's endpoint hangs, another is healthy"
+TITLE = "Faults: granian 2 workers x 4 threads; one profile's endpoint hangs, another is healthy"
 SECONDS = int(os.environ.get("FAULT_SECONDS", "15"))
 WORKERS, THREADS = 2, 4
 HUNG_CLIENTS = 8
@@ -157,13 +157,13 @@ def run(bench: Bench) -> list[FaultRow]:
         CACHE_URL=f"filecache://{tmp / 'cache'}",
         MALLOC_ARENA_MAX=os.environ.get("MALLOC_ARENA_MAX", "2"),
     )
-    gunicorn = gunicorn_command(base, workers=WORKERS, threads=THREADS)
+    server = server_command(base, workers=WORKERS, threads=THREADS)
     cookie = f"sessionid={bench.http.cookies['sessionid']}"
     healthy = f"{base}/p/{bench.profile.slug}/{REGION}/queues/"
     healthz = f"{base}/healthz"
     rows: list[FaultRow] = []
     try:
-        with server_process(gunicorn, healthz, env=env):
+        with server_process(server, healthz, env=env):
             check = requests.get(healthy, headers={"Cookie": cookie}, timeout=30)
             if check.status_code != 200 or "fault-000" not in check.text:
                 raise RuntimeError(f"{healthy} answered {check.status_code}; the run needs 200")

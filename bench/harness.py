@@ -243,26 +243,31 @@ def signed_in_session(
     return session
 
 
-def gunicorn_command(
-    base_url: str, workers: int, threads: int, timeout: int = 60, app: str = "sqsadmin.wsgi"
+def server_command(
+    base_url: str, workers: int, threads: int, app: str = "sqsadmin.wsgi:application"
 ) -> list[str]:
-    """gunicorn serving `app` on `base_url`'s host and port, as `make serve` runs it."""
+    """granian serving the WSGI `app` on `base_url`'s host and port, as `make serve` runs it."""
+    host, port = base_url.removeprefix("http://").rsplit(":", 1)
     return [
-        str(Path(sys.executable).with_name("gunicorn")),
-        app,
-        "--bind",
-        base_url.removeprefix("http://"),
+        str(Path(sys.executable).with_name("granian")),
+        "--interface",
+        "wsgi",
+        "--no-ws",
+        "--host",
+        host,
+        "--port",
+        port,
         "--workers",
         str(workers),
-        "--threads",
+        "--blocking-threads",
         str(threads),
-        "--timeout",
-        str(timeout),
+        "--respawn-failed-workers",
+        app,
     ]
 
 
 def served_env(**extra: str) -> dict[str, str]:
-    """The environment a benchmark's gunicorn runs in: production settings over plain HTTP,
+    """The environment a benchmark's server runs in: production settings over plain HTTP,
     warnings only."""
     return {
         **os.environ,
@@ -303,7 +308,7 @@ def server_process(args: list[str], ready_url: str, env: dict | None = None) -> 
             try:
                 requests.get(ready_url, timeout=2)
                 break
-            # A server can accept before it can answer (gunicorn binds, then its workers import
+            # A server can accept before it can answer (granian binds, then its workers import
             # Django): on a busy 2-core machine the first request may time out. Not ready yet.
             except (requests.ConnectionError, requests.Timeout):
                 if time.monotonic() > deadline:

@@ -1,10 +1,10 @@
 """Load: the queue list and queue detail pages under production serving, next to the floor.
 
-gunicorn serves the dashboard as `make serve` does (2 workers, 4 threads each, DEBUG off); SQS is
+granian serves the dashboard as `make serve` does (2 workers, 4 threads each, DEBUG off); SQS is
 moto's server in a process of its own, or LocalStack's (SQS=localstack), where the floor is not
 the bottleneck; wrk holds 32 connections for LOAD_SECONDS (20 s) on each
 page. The floor makes the same SQS calls directly, from 2 processes at the same total
-concurrency, for the same time. RSS is each gunicorn worker's peak resident memory.
+concurrency, for the same time. RSS is each granian worker's peak resident memory.
 """
 
 from __future__ import annotations
@@ -28,14 +28,14 @@ from bench.harness import (
     SQS,
     Bench,
     free_port,
-    gunicorn_command,
     served_env,
+    server_command,
     server_process,
     sqs_client,
 )
 
 SERVER = "LocalStack" if SQS == "localstack" else "moto"
-TITLE = f"Load: gunicorn 2 workers x 4 threads, wrk 32 connections, {SERVER} in its own process"
+TITLE = f"Load: granian 2 workers x 4 threads, wrk 32 connections, {SERVER} in its own process"
 SECONDS = int(os.environ.get("LOAD_SECONDS", "20"))
 CONNECTIONS = 32
 WORKERS, THREADS = 2, 4
@@ -200,7 +200,7 @@ def _wrk(url: str, cookie: str) -> tuple[float, float, float, int]:
 
 
 def _peak_rss_mb(master_pid: int) -> list[float]:
-    """VmHWM of each gunicorn worker (the master's children)."""
+    """VmHWM of each granian worker (the master's children)."""
     peaks = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
@@ -220,14 +220,14 @@ def run(bench: Bench) -> list[LoadRow]:
     base = f"http://127.0.0.1:{free_port()}"
     # As `make serve` runs it: two malloc arenas, not one per thread, keep threaded RSS flat.
     env = served_env(MALLOC_ARENA_MAX=os.environ.get("MALLOC_ARENA_MAX", "2"))
-    gunicorn = gunicorn_command(base, workers=WORKERS, threads=THREADS)
+    server = server_command(base, workers=WORKERS, threads=THREADS)
     queue = _seed(bench.sqs_endpoint)
     cookie = f"Cookie: sessionid={bench.http.cookies['sessionid']}"
     workspace = f"{base}/p/{bench.profile.slug}/{REGION}/queues"
     pages = {"list": f"{workspace}/", "detail": f"{workspace}/{queue}/"}
     targets = {"list": "", "detail": "p99 < 100 ms"}
     rows: list[LoadRow] = []
-    with server_process(gunicorn, f"{base}/healthz", env=env) as master:
+    with server_process(server, f"{base}/healthz", env=env) as master:
         for page, url in pages.items():
             check = requests.get(url, headers={"Cookie": cookie[8:]}, timeout=30)
             if check.status_code != 200 or queue not in check.text:

@@ -1,6 +1,6 @@
 """Overhead per page: what the dashboard adds to the SQS calls a page needs.
 
-gunicorn serves the dashboard as production does (DEBUG off, whitenoise, 1 worker x 4 threads),
+granian serves the dashboard as production does (DEBUG off, whitenoise, 1 worker x 4 threads),
 one request at a time. For every page and fragment, N requests (OVERHEAD_REQUESTS, 90) are timed
 interleaved with raw boto3 making the same SQS calls with the same parallelism (the floor): one
 dashboard request, then one floor, and so on, so a busy moment of a shared machine hits both.
@@ -8,7 +8,7 @@ The overhead is the dashboard's median minus the floor's median. Pages without S
 Profiles) have a floor of 0: their whole time is overhead.
 
 On a shared machine wall-clock medians carry other processes' load, so CPU time is measured too:
-the gunicorn worker's CPU per request (every thread, from /proc/<pid>/task/*/schedstat) against
+the granian worker's CPU per request (every thread, from /proc/<pid>/task/*/schedstat) against
 the floor's process CPU per round (time.process_time, boto3's own signing and parsing included).
 Their difference is the CPU the dashboard adds per page, whatever else the machine runs.
 
@@ -21,7 +21,7 @@ as before, to compare.
 The "calls" column lists each page's SQS calls in the order they wait on each other: `→` is a
 sequential step, `‖` calls made at the same time.
 
-PROFILE=<page>[,<page>…] or PROFILE=all measures nothing: gunicorn serves bench/_profiled.py
+PROFILE=<page>[,<page>…] or PROFILE=all measures nothing: granian serves bench/_profiled.py
 (the same application under pyinstrument), every page is warmed, each named page is requested
 PROFILE_REQUESTS (200) times, and the report is printed and written to
 test-artifacts/profile-<page>.html.
@@ -42,11 +42,11 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 
-from bench.harness import REGION, Bench, free_port, gunicorn_command, served_env, server_process
+from bench.harness import REGION, Bench, free_port, served_env, server_command, server_process
 from bench.queues import CHUNK_RE
 from queues.sqs.queues import COUNT_ATTRIBUTES, ROW_ATTRIBUTES
 
-TITLE = "Overhead per page: dashboard median minus raw boto3 median (gunicorn 1 worker x 4 threads)"
+TITLE = "Overhead per page: dashboard median minus raw boto3 median (granian 1 worker x 4 threads)"
 REQUESTS = int(os.environ.get("OVERHEAD_REQUESTS", "90"))
 TARGET_MS = 5.0
 LIST_QUEUES = 20
@@ -134,7 +134,7 @@ class Connection:
         try:
             return self._exchange(method, path, body, headers)
         except (http.client.RemoteDisconnected, ConnectionError):
-            # gunicorn closed the kept-alive connection between two requests: once closed here
+            # The server closed the kept-alive connection between two requests: once closed here
             # too, the next request connects again.
             self._connection.close()
             return self._exchange(method, path, body, headers)
@@ -364,7 +364,7 @@ def _worker_pid(master: int) -> int:
             continue
         if f"\nPPid:\t{master}\n" in text:
             return int(status.parent.name)
-    raise RuntimeError("no gunicorn worker found")
+    raise RuntimeError("no granian worker found")
 
 
 def _cpu_ns(pid: int) -> int:
@@ -378,10 +378,10 @@ def _cpu_ns(pid: int) -> int:
     return total
 
 
-def _served(app: str = "sqsadmin.wsgi", **env: str):
-    """gunicorn serving `app` as production does: its base URL and the context that runs it."""
+def _served(app: str = "sqsadmin.wsgi:application", **env: str):
+    """granian serving `app` as production does: its base URL and the context that runs it."""
     base = f"http://127.0.0.1:{free_port()}"
-    command = gunicorn_command(base, workers=1, threads=4, app=app)
+    command = server_command(base, workers=1, threads=4, app=app)
     return base, server_process(command, f"{base}/healthz", env=served_env(**env))
 
 

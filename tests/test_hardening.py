@@ -137,7 +137,7 @@ def test_start_up_refuses_while_an_account_keeps_the_demo_password(tmp_path):
     assert refused.returncode != 0
     assert "'admin' still has the demo password" in refused.stderr
     assert "./manage.py changepassword admin" in refused.stderr
-    # `make serve` checks after migrating, before gunicorn starts.
+    # `make serve` checks after migrating, before granian starts.
     assert "check --deploy" in (Path(__file__).parent.parent / "Makefile").read_text()
 
     assert manage("shell", "-c", NEW_PASSWORD, **env).returncode == 0

@@ -1,4 +1,4 @@
-"""The lockout holds across worker processes: gunicorn with two workers, as `make serve` runs it,
+"""The lockout holds across worker processes: granian with two workers, as `make serve` runs it,
 on a file SQLite database (or a database of its own on the PostgreSQL lane's server)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from bench.harness import free_port, gunicorn_command, stop_process
+from bench.harness import free_port, server_command, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 PASSWORD = "correct-horse-battery-staple"
@@ -43,8 +43,8 @@ def database_url(tmp_path) -> Iterator[str]:
 
 
 @pytest.fixture
-def gunicorn(tmp_path, database_url) -> Iterator[str]:
-    """`make serve`'s gunicorn (DEBUG off, two workers) on 127.0.0.1; stopped by its PID."""
+def served(tmp_path, database_url) -> Iterator[str]:
+    """`make serve`'s granian (DEBUG off, two workers) on 127.0.0.1; stopped by its PID."""
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DEBUG": "false",
@@ -57,7 +57,7 @@ def gunicorn(tmp_path, database_url) -> Iterator[str]:
         "LOGIN_MAX_FAILURES": "5",
         "LOGIN_MAX_FAILURES_PER_ADDRESS": "100",
         "DJANGO_SETTINGS_MODULE": "tests.accounts.fast_hashing_settings",
-        "LOG_LEVEL": "ERROR",  # server errors land in gunicorn.log
+        "LOG_LEVEL": "ERROR",  # server errors land in server.log
     }
 
     def manage(*args: str) -> subprocess.Popen:
@@ -86,11 +86,11 @@ def gunicorn(tmp_path, database_url) -> Iterator[str]:
     finish(static)
     base = f"http://127.0.0.1:{free_port()}"
     server = subprocess.Popen(
-        gunicorn_command(base, workers=2, threads=4),
+        server_command(base, workers=2, threads=4),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=(tmp_path / "gunicorn.log").open("w"),
+        stderr=(tmp_path / "server.log").open("w"),
     )
     try:
         for _ in range(150):
@@ -99,10 +99,10 @@ def gunicorn(tmp_path, database_url) -> Iterator[str]:
                     break
             except requests.RequestException:
                 pass
-            assert server.poll() is None, "gunicorn exited"
+            assert server.poll() is None, "granian exited"
             time.sleep(0.2)
         else:
-            pytest.fail("gunicorn did not answer /healthz")
+            pytest.fail("granian did not answer /healthz")
         yield base
     finally:
         stop_process(server)
@@ -124,9 +124,9 @@ def sign_in(base: str, username: str, password: str) -> requests.Response:
     )
 
 
-def test_concurrent_guesses_on_two_workers_lock_the_account_but_spraying_locks_no_one(gunicorn):
+def test_concurrent_guesses_on_two_workers_lock_the_account_but_spraying_locks_no_one(served):
     with ThreadPoolExecutor(max_workers=16) as pool:
-        guesses = list(pool.map(lambda _: sign_in(gunicorn, "victim", "guess"), range(16)))
+        guesses = list(pool.map(lambda _: sign_in(served, "victim", "guess"), range(16)))
     # Every guess was answered (no server errors from the concurrent writes): refused as a wrong
     # password until the count was reached, then as locked out.
     assert {response.status_code for response in guesses} <= {200, 429}, [
@@ -134,15 +134,15 @@ def test_concurrent_guesses_on_two_workers_lock_the_account_but_spraying_locks_n
     ]
     assert any(response.status_code == 429 for response in guesses)
 
-    refused = sign_in(gunicorn, "victim", PASSWORD)
+    refused = sign_in(served, "victim", PASSWORD)
     assert refused.status_code == 429 and LOCKED in refused.text
 
     # Someone sprays 45 made-up usernames from the same address ...
     with ThreadPoolExecutor(max_workers=8) as pool:
         sprayed = list(
-            pool.map(lambda n: sign_in(gunicorn, f"made-up-{n}", "Summer2026!"), range(45))
+            pool.map(lambda n: sign_in(served, f"made-up-{n}", "Summer2026!"), range(45))
         )
     assert all(response.status_code == 200 for response in sprayed)
     # ... and another real user still signs in.
-    landed = sign_in(gunicorn, "bystander", PASSWORD)
+    landed = sign_in(served, "bystander", PASSWORD)
     assert landed.status_code == 302 and landed.headers["Location"] == "/"

@@ -290,7 +290,8 @@ def _transfer(
 
 
 # A held move sends and deletes up to 1,000 messages (MAX_HELD) in one request: 200 batch calls,
-# 10 at a time. It gets this budget instead of AWS_REQUEST_BUDGET, under gunicorn's 60 s timeout.
+# 10 at a time. It gets this budget instead of AWS_REQUEST_BUDGET: under the 60 s a proxy commonly
+# waits for an answer.
 HELD_MOVE_BUDGET = 50
 
 NOT_HELD = (
