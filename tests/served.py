@@ -4,7 +4,6 @@ of its own, on a database of the test's: for tests of what only the production s
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,7 +12,13 @@ from pathlib import Path
 
 import requests
 
-from bench.harness import free_port, server_command, server_process, signed_in_session
+from bench.harness import (
+    free_port,
+    served_env,
+    server_command,
+    server_process,
+    signed_in_session,
+)
 
 USERNAME, PASSWORD = "served-admin", "served-password-not-secret"
 _SETUP = """
@@ -31,20 +36,16 @@ for slug, endpoint in {profiles!r}.items():
 """
 
 
-def served_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """Production settings over plain HTTP on 127.0.0.1, with the test's own database, cache
+def dashboard_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The benchmarks' production settings (`served_env`) with the test's own database, cache
     and static files under `tmp_path`."""
-    return {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "CACHE_URL": f"filecache://{tmp_path / 'cache'}",
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "DEBUG": "false",
-        "SECURE_HTTPS": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "LOG_LEVEL": "WARNING",
+    return served_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        CACHE_URL=f"filecache://{tmp_path / 'cache'}",
+        STATIC_ROOT=str(tmp_path / "static"),
+        ALLOWED_HOSTS="127.0.0.1",
         **extra,
-    }
+    )
 
 
 def manage(env: dict[str, str], code: str) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from tests.helpers import HTMX, page_url, visible
-from tests.served import manage, served_dashboard, served_env
+from tests.served import dashboard_env, manage, served_dashboard
 
 LAST_SEND = (
     "import json\n"
@@ -35,7 +35,7 @@ def test_a_bulk_send_streams_its_progress_and_a_closed_tab_stops_it(
     sqs_endpoint, raw_sqs, tmp_path: Path
 ):
     url = raw_sqs.create_queue(QueueName="orders")["QueueUrl"]
-    env = served_env(tmp_path)
+    env = dashboard_env(tmp_path)
     with served_dashboard(env, {"local": sqs_endpoint}) as (base, session):
         send = base + page_url("messages-send", SimpleNamespace(slug="local"), "orders")
         started = session.post(

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import requests
 
-from tests.served import served_dashboard, served_env
+from tests.served import dashboard_env, served_dashboard
 
 
 def test_a_hung_endpoint_leaves_healthz_and_other_profiles_answering(
     sqs_endpoint, silent_endpoint, tmp_path: Path
 ):
     hung_endpoint, held = silent_endpoint
-    env = served_env(
+    env = dashboard_env(
         tmp_path,
         # The hung requests must still be waiting when the others are checked.
         AWS_READ_TIMEOUT="30",
