@@ -116,6 +116,36 @@ def test_first_paint_rows_escape_what_they_show():
     assert html.count("<td></td>") == 3  # the recent-depth, created and tags cells
 
 
+def test_loaded_rows_escape_what_they_show():
+    from queues.console.views.queue_list import Row, loaded_rows_html
+
+    rows = [
+        Row("a", "Standard", dlq='d"<i>', available=3, created="2026-12-03 10:00", tags=("k=<v>",)),
+        Row("gone", "Standard", error="x", missing=True),
+        Row("denied", "FIFO", error="Access <denied> to 'denied'"),
+    ]
+    html = loaded_rows_html(rows, "/p/x/us-east-1/queues/", with_tags=True)
+    assert "<i>" not in html and "<v>" not in html and "<denied>" not in html
+    assert 'data-dlq="d&quot;&lt;i&gt;"' in html and 'data-tags="k=&lt;v&gt; "' in html
+    assert '<span class="tag">k=&lt;v&gt;</span>' in html
+    assert '<td class="num">3</td>' in html and "<td>2026-12-03 10:00</td>" in html
+    assert '<tr data-queue="gone" data-tags=" " class="missing">' in html
+    assert "Deleted — it no longer exists." in html and ">x<" not in html
+    assert "Access &lt;denied&gt; to &#x27;denied&#x27;</td>" in html
+
+
+def test_a_chunk_refreshes_with_the_queues_it_shows(client, viewer_user, profile, raw_sqs):
+    for name in ("one", "two"):
+        raw_sqs.create_queue(QueueName=name)
+    client.force_login(viewer_user)
+    (chunk,) = chunk_urls(client.get(page_url("queue-list", profile)).content.decode())
+    assert chunk_urls(client.get(chunk).content.decode()) == [chunk]
+    # A name no queue can have is dropped from the rows and from the refresh's query.
+    rows = client.get(f"{chunk}&q=bad%20name").content.decode()
+    (refresh,) = chunk_urls(rows)
+    assert "bad" not in refresh and refresh.count("&q=") == 2 and "bad name" not in rows
+
+
 @pytest.fixture
 def queues(raw_sqs):
     raw_sqs.create_queue(QueueName="alpha")
