@@ -146,6 +146,18 @@ def test_a_chunk_refreshes_with_the_queues_it_shows(client, viewer_user, profile
     assert "bad" not in refresh and refresh.count("&q=") == 2 and "bad name" not in rows
 
 
+def test_a_chunk_query_carries_every_name_as_given():
+    from urllib.parse import parse_qs
+
+    from queues.console.views.queue_list import _chunk_query, _signer
+
+    for names in (["a", "b-c.fifo", "d_e"], ["a b", "c&d=e", "é+"]):
+        urls = [f"https://sqs.example/123/{name}" for name in names]
+        query = parse_qs(_chunk_query(urls, with_tags=True))
+        assert query["q"] == names and query["tags"] == ["1"]
+        assert _signer.unsign(query["base"][0]) == "https://sqs.example/123/"
+
+
 @pytest.fixture
 def queues(raw_sqs):
     raw_sqs.create_queue(QueueName="alpha")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, replace
 from html import escape
 from urllib.parse import urlencode
@@ -162,13 +164,25 @@ def _chunked(urls: tuple[str, ...]) -> list[list[str]]:
     )
 
 
+# Characters urlencode leaves as they are: SQS's queue names are made of them.
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.-]*")
+
+
+@functools.lru_cache(maxsize=256)
+def _signed_base(base: str) -> str:
+    """A queue-URL base, signed: the same for every chunk of a region's list, so signed once."""
+    return _signer.sign(base)
+
+
 def _chunk_query(urls: list[str], with_tags: bool) -> str:
     """The chunk's URLs as one signed base (never trusted from the browser) and the names."""
-    params: list[tuple[str, str]] = [("base", _signer.sign(_url_base(urls[0])))]
-    params += [("q", url.rsplit("/", 1)[-1]) for url in urls]
-    if with_tags:
-        params.append(("tags", "1"))
-    return urlencode(params)
+    names = [url.rsplit("/", 1)[-1] for url in urls]
+    query = urlencode([("base", _signed_base(_url_base(urls[0])))])
+    if _UNQUOTED.fullmatch("".join(names)):
+        query += "".join(f"&q={name}" for name in names)
+    else:  # a name SQS would not give (an endpoint of another kind): encoded
+        query += "&" + urlencode([("q", name) for name in names])
+    return query + "&tags=1" if with_tags else query
 
 
 def _page_size(raw: str | None) -> int:
