@@ -78,16 +78,16 @@ class Row:
 
 @dataclass(frozen=True)
 class Chunk:
-    rows: list[Row]
     query: str
     loaded: bool
-    html: str = ""  # the rows, pre-rendered (see placeholder_rows and loaded_rows_html)
+    html: str  # the rows, pre-rendered (placeholder_rows or loaded_rows_html)
 
 
 # The list's rows are built with str.format and the standard library's escape rather than a
 # template loop (or format_html, whose lazy-aware escaping costs more than the rest of the page):
 # 1,000 first-paint rows add milliseconds, not tens of them, and a chunk's 50 loaded rows a
 # fraction of one.
+
 # A first-paint row: name, link and type, counts still loading.
 _PLACEHOLDER_ROW = (
     '\n<tr data-queue="{0}"><td><a href="{1}{0}/">{0}</a></td><td>{2}</td>'
@@ -275,14 +275,7 @@ def queue_list(request: HttpRequest, profile: str, region: str) -> HttpResponse:
         else:
             rows = [Row.placeholder(url) for url in chunk]
             html = placeholder_rows(rows, links["detail_prefix"], with_tags)
-        chunks.append(
-            Chunk(
-                rows=rows,
-                query=_chunk_query(chunk, with_tags),
-                loaded=counted is not None,
-                html=html,
-            )
-        )
+        chunks.append(Chunk(_chunk_query(chunk, with_tags), counted is not None, html))
     counts_query = request.GET.copy()
     counts_query["counts"] = "1"
     context = {
@@ -337,6 +330,6 @@ def queue_rows(request: HttpRequest, profile: str, region: str) -> HttpResponse:
     context = {
         **links,
         "with_tags": with_tags,
-        "chunk": Chunk(rows=rows, query=query, loaded=True, html=html),
+        "chunk": Chunk(query, loaded=True, html=html),
     }
     return render(request, "console/queue_list.html#queue-rows", context)
