@@ -20,24 +20,42 @@ help:
 	@echo "make test   - install test needs (Chromium via apt-get if missing) and run the suite"
 	@echo "make test-postgres - the suite again against a throwaway PostgreSQL on 127.0.0.1"
 	@echo "make test-localstack - the suite again against LocalStack's SQS on 127.0.0.1 (own venv)"
-	@echo "make serve  - production serving: granian + whitenoise on $(BIND), DEBUG off"
-	@echo "make bench  - the dashboard against raw boto3 on a local SQS server (BENCH=name runs one, SQS=localstack)"
+	@echo "make serve  - production serving: granian + whitenoise on $(BIND), DEBUG off (OPTIMIZED=1)"
+	@echo "make bench  - the dashboard against raw boto3 on a local SQS server (BENCH=name runs one, SQS=localstack, OPTIMIZED=1)"
 	@echo "make lint   - ruff check and format check"
 	@echo "make fmt    - ruff format and fix"
 	@echo "make lock   - refresh requirements.lock from the current virtual environment"
 	@echo "make clean  - remove the virtual environment and caches"
 
-# The venv is rebuilt when it was made by an interpreter older than 3.12, and reinstalled when
+# $(call venv_recipe,DIR,COMMAND): the virtual environment DIR with the interpreter COMMAND
+# prints, rebuilt when it was made by an interpreter older than 3.12, reinstalled when
 # pyproject.toml or the lock changes.
+define venv_recipe
+	@if [ -x $(1)/bin/python ] && ! $(1)/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+		echo "Removing $(1): it was built with Python < 3.12"; rm -rf $(1); fi
+	@if [ ! -x $(1)/bin/python ]; then \
+		py=$$($(2)) || exit 1; \
+		echo "Creating $(1) with $$py"; $$py -m venv $(1) || exit 1; fi
+	$(1)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(1)/bin/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,demo]'
+	@touch $(1)/.installed
+endef
+
 $(STAMP): pyproject.toml requirements.lock
-	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
-		echo "Removing $(VENV): it was built with Python < 3.12"; rm -rf $(VENV); fi
-	@if [ ! -x $(PY) ]; then \
-		py=$$(sh scripts/find-python) || exit 1; \
-		echo "Creating $(VENV) with $$py"; $$py -m venv $(VENV) || exit 1; fi
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev,demo]'
+	$(call venv_recipe,$(VENV),sh scripts/find-python)
+
+# OPTIMIZED=1: `make serve` and `make bench` on CPython built here with PGO and LTO, as production
+# interpreters are (scripts/build-python, once), in a virtual environment of its own.
+OPT_PREFIX := .python-optimized
+OPT_VENV   := .venv-optimized
+$(OPT_PREFIX)/.built: scripts/build-python
+	scripts/build-python $(OPT_PREFIX)
 	@touch $@
+
+$(OPT_VENV)/.installed: $(OPT_PREFIX)/.built pyproject.toml requirements.lock
+	$(call venv_recipe,$(OPT_VENV),echo $(OPT_PREFIX)/bin/python3)
+
+SERVE_VENV := $(if $(filter 1,$(OPTIMIZED)),$(OPT_VENV),$(VENV))
 
 .env: | $(STAMP)
 	@$(PY) scripts/make-dotenv
@@ -48,11 +66,11 @@ run: $(STAMP) .env
 
 # Production serving. Needs real settings (see .env.example); SECURE_HTTPS=false to try it
 # over plain HTTP on 127.0.0.1.
-serve: $(STAMP) .env
-	DEBUG=false $(PY) manage.py migrate --noinput
-	DEBUG=false $(PY) manage.py check --deploy --fail-level ERROR
-	DEBUG=false $(PY) manage.py collectstatic --noinput --verbosity 0
-	DEBUG=false MALLOC_ARENA_MAX=2 $(VENV)/bin/granian --interface wsgi --no-ws \
+serve: $(SERVE_VENV)/.installed .env
+	DEBUG=false $(SERVE_VENV)/bin/python manage.py migrate --noinput
+	DEBUG=false $(SERVE_VENV)/bin/python manage.py check --deploy --fail-level ERROR
+	DEBUG=false $(SERVE_VENV)/bin/python manage.py collectstatic --noinput --verbosity 0
+	DEBUG=false MALLOC_ARENA_MAX=2 $(SERVE_VENV)/bin/granian --interface wsgi --no-ws \
 		--host $(firstword $(subst :, ,$(BIND))) --port $(lastword $(subst :, ,$(BIND))) \
 		--workers $(WORKERS) --blocking-threads $(THREADS) --respawn-failed-workers \
 		--access-log sqsadmin.wsgi:application
@@ -83,8 +101,8 @@ $(OIDC_STAMP): $(OIDC_TEST)/package.json $(OIDC_TEST)/package-lock.json
 test: $(STAMP) .env chromium $(OIDC_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: $(STAMP) .env wrk
-	SQS=$(SQS) $(PY) -m bench $(BENCH)
+bench: $(SERVE_VENV)/.installed .env wrk
+	SQS=$(SQS) $(SERVE_VENV)/bin/python -m bench $(BENCH)
 
 test-postgres: $(STAMP) .env chromium $(OIDC_STAMP)
 	scripts/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
@@ -105,4 +123,4 @@ lock:
 	$(PY) -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^-e ' > requirements.lock
 
 clean:
-	rm -rf $(VENV) .venv-localstack .pytest_cache .ruff_cache $(OIDC_TEST)/node_modules
+	rm -rf $(VENV) $(OPT_VENV) $(OPT_PREFIX) .venv-localstack .pytest_cache .ruff_cache $(OIDC_TEST)/node_modules
