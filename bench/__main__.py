@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import bench
-from bench.harness import Bench, print_table
+from bench.harness import Bench, interpreter, print_table
 
 
 def main(selected: list[str]) -> int:
@@ -34,6 +34,7 @@ def main(selected: list[str]) -> int:
     if not names:
         print("No benchmark matched.", file=sys.stderr)
         return 1
+    print(interpreter())
     environment = Bench()
     try:
         for name in names:

@@ -18,6 +18,7 @@ import os
 import socket
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
 import time
@@ -321,6 +322,18 @@ def server_process(args: list[str], ready_url: str, env: dict | None = None) -> 
             log.seek(0)
             print(log.read()[-5000:], file=sys.stderr)
         log.close()
+
+
+def interpreter() -> str:
+    """Which interpreter the benchmarks (and the servers they start) run on, and whether it was
+    configured with PGO and LTO: pyenv builds without them unless told to, production
+    interpreters are built with them (`make bench OPTIMIZED=1` builds one; README, Benchmarks)."""
+    configured = sysconfig.get_config_var("CONFIG_ARGS") or ""
+    flags = ", ".join(
+        f"{flag} {'yes' if flag in configured else 'no'}"
+        for flag in ("--enable-optimizations", "--with-lto")
+    )
+    return f"Python {sys.version.split()[0]} ({sys.executable}); configured with {flags}"
 
 
 def print_table(title: str, rows: list[Row]) -> None:
