@@ -41,6 +41,11 @@ SESSION_KEY = "sqsadmin.workspace"
 
 # A queue's URL never changes for a name, account and region.
 QUEUE_URL_SECONDS = 3600
+# The settings a send is checked against (its size limit, content-based deduplication), as the
+# last look at the queue left them. SQS checks every send itself; a stale value at worst lets
+# SQS's own refusal through, or makes the send look again before refusing (views/messages.py).
+SEND_SETTINGS = ("MaximumMessageSize", "ContentBasedDeduplication")
+SEND_SETTINGS_SECONDS = 600
 
 
 NO_OPERATE_RIGHTS = "no operate rights on this profile"
@@ -73,8 +78,12 @@ class Workspace:
         makes shares one time budget."""
         return sqs_for(self.profile, self.region, user=self.username)
 
+    def _key(self, kind: str, name: str) -> str:
+        profile = self.profile
+        return f"sqsadmin:queue-{kind}:{profile.pk}:{profile.version}:{self.region}:{name}"
+
     def _url_key(self, name: str) -> str:
-        return f"sqsadmin:queue-url:{self.profile.pk}:{self.profile.version}:{self.region}:{name}"
+        return self._key("url", name)
 
     def queue_url(self, name: str) -> str:
         """The queue's URL, remembered so that each page and action saves a GetQueueUrl call.
@@ -87,15 +96,34 @@ class Workspace:
         return url
 
     def queue(self, name: str, url: str | None = None) -> Queue:
-        """The queue with fresh attributes (GetQueueAttributes only, once its URL is known)."""
+        """The queue with fresh attributes (GetQueueAttributes only, once its URL is known).
+        What a send is checked against is remembered (`queue_to_send_to`)."""
         try:
-            return self.sqs.get_queue_by_url(url or self.queue_url(name))
+            found = self.sqs.get_queue_by_url(url or self.queue_url(name))
         except QueueNotFound:
-            self.forget_queue_url(name)
+            self.forget_queue(name)
             raise
+        if "MaximumMessageSize" in found.attributes:
+            remembered = {k: found.attributes[k] for k in SEND_SETTINGS if k in found.attributes}
+            cache.set(self._key("send", name), remembered, SEND_SETTINGS_SECONDS)
+        return found
 
-    def forget_queue_url(self, name: str) -> None:
-        cache.delete(self._url_key(name))
+    def queue_to_send_to(self, name: str) -> Queue | None:
+        """The queue as far as a send needs it, its URL and send settings as they were last seen
+        (by the messages page, a poll, a send), without asking SQS; None when either is unknown."""
+        url_key, send_key = self._url_key(name), self._key("send", name)
+        known = cache.get_many([url_key, send_key])
+        if len(known) < 2:
+            return None
+        return Queue(name=name, url=known[url_key], attributes=known[send_key])
+
+    def forget_settings(self, name: str) -> None:
+        """After a change to the queue's attributes (a send SQS refused forgets the queue)."""
+        cache.delete(self._key("send", name))
+
+    def forget_queue(self, name: str) -> None:
+        """The queue is gone (deleted, or not found): its URL and settings with it."""
+        cache.delete_many([self._url_key(name), self._key("send", name)])
 
 
 class WorkspaceRequest(HttpRequest):
@@ -153,7 +181,7 @@ def queue_or_404(
                     return current.sqs.queue_with_details(url)
                 return current.sqs.queue_for_edit(url)
             except QueueNotFound:
-                current.forget_queue_url(name)
+                current.forget_queue(name)
                 raise
         return current.queue(name)
     except QueueNotFound as error:

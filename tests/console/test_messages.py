@@ -137,6 +137,86 @@ def test_a_send_with_errors_redraws_the_form_and_so_does_the_send_that_corrects_
     assert visible(raw_sqs, standard_url) == 1
 
 
+def test_a_send_from_the_page_waits_on_sendmessage_alone(
+    operator, profile, raw_sqs, standard_url, calls
+):
+    operator.get(page_url("messages", profile, "orders"))
+    calls.clear()
+    send_from_page(operator, profile, "orders", "one")
+    send_from_page(operator, profile, "orders", "two")
+    # The page's look at the queue is what the form checks against: no GetQueueAttributes first.
+    assert calls == ["SendMessage", "SendMessage"]
+    assert visible(raw_sqs, standard_url) == 2
+
+
+def test_a_send_with_nothing_remembered_reads_the_queue_first(
+    operator, profile, raw_sqs, standard_url, calls
+):
+    response = send_from_page(operator, profile, "orders", "cold")
+    assert "Message sent." in response.content.decode()
+    assert calls == ["GetQueueUrl", "GetQueueAttributes", "SendMessage"]
+
+
+def test_a_limit_raised_since_the_page_loaded_does_not_refuse_the_send(
+    operator, profile, raw_sqs, standard_url, calls
+):
+    raw_sqs.set_queue_attributes(QueueUrl=standard_url, Attributes={"MaximumMessageSize": "1024"})
+    operator.get(page_url("messages", profile, "orders"))
+    raw_sqs.set_queue_attributes(QueueUrl=standard_url, Attributes={"MaximumMessageSize": "4096"})
+    calls.clear()
+    html = send_from_page(operator, profile, "orders", "x" * 2000).content.decode()
+    # Too big for the remembered limit: checked again against the queue as it is now, and sent.
+    assert "Message sent." in html and form_errors(html) == {}
+    assert calls == ["GetQueueAttributes", "SendMessage"]
+    assert visible(raw_sqs, standard_url) == 1
+
+
+def test_a_limit_lowered_since_the_page_loaded_is_sqss_refusal_then_the_forms(
+    operator, profile, raw_sqs, standard_url
+):
+    operator.get(page_url("messages", profile, "orders"))
+    raw_sqs.set_queue_attributes(QueueUrl=standard_url, Attributes={"MaximumMessageSize": "1024"})
+    first = send_from_page(operator, profile, "orders", "x" * 2000).content.decode()
+    # The form passed it (it knew the old limit); SQS refused it, and says so.
+    assert 'class="error" role="alert"' in first and "Message sent." not in first
+    assert AuditEvent.objects.get(action="send_message").outcome == AuditEvent.Outcome.FAILURE
+    # The next try is checked against the queue as it is now, next to the field.
+    second = send_from_page(operator, profile, "orders", "x" * 2000, redraw="1").content.decode()
+    assert "maximum message size is 1,024 bytes" in second
+    assert visible(raw_sqs, standard_url) == 0
+
+
+def test_editing_the_queue_makes_the_next_send_check_it_afresh(
+    operator, profile, raw_sqs, standard_url, calls
+):
+    from tests.console.test_queue_pages import FORM_DEFAULTS
+
+    operator.get(page_url("messages", profile, "orders"))
+    saved = operator.post(
+        page_url("queue-edit", profile, "orders"),
+        {**FORM_DEFAULTS, "maximum_message_size": "1024"},
+    )
+    assert saved.status_code == 302
+    calls.clear()
+    html = send_from_page(operator, profile, "orders", "x" * 2000).content.decode()
+    assert "maximum message size is 1,024 bytes" in html
+    assert calls == ["GetQueueAttributes"] and visible(raw_sqs, standard_url) == 0
+
+
+def test_without_htmx_a_send_redraws_the_page_with_counts_after_it(
+    operator, profile, raw_sqs, standard_url
+):
+    operator.get(page_url("messages", profile, "orders"))
+    send(raw_sqs, standard_url, 2)
+    response = operator.post(
+        page_url("messages-send", profile, "orders"),
+        {"body": "plain", "body_format": "text", "copies": 1},
+    )
+    html = response.content.decode()
+    assert "Message sent." in html and "Poll for messages" in html
+    assert "Messages available</dt><dd>3</dd>" in html
+
+
 def test_a_standard_queue_takes_a_group_id_for_fair_queues(
     operator, profile, raw_sqs, standard_url
 ):

@@ -88,9 +88,18 @@ def messages_page(request: HttpRequest, profile: str, region: str, queue: str) -
 @require_POST
 @require_permission(OPERATE)
 def send(request: HttpRequest, profile: str, region: str, queue: str) -> HttpResponse:
+    """Send a message, or copies of it. The form is checked against the queue as it was last seen
+    (the messages page read it), so a send waits on one SQS call, not two. A form that fails that
+    check is checked again against the queue as it is now before it is refused, and SQS checks
+    every send itself: a setting changed since can let SQS's refusal through, never a wrong one
+    of the form's."""
     current = workspace.enter(request, profile, region, operate="send_message")
-    found, error = _queue_for_action(current, queue)
+    remembered = current.queue_to_send_to(queue)
+    found, error = (remembered, "") if remembered else _queue_for_action(current, queue)
     form = SendMessageForm(request.POST, queue=found)
+    if remembered and not form.is_valid():
+        found, error = _queue_for_action(current, queue)
+        form = SendMessageForm(request.POST, queue=found)
     context: dict[str, Any] = {"send_form": form, "send_error": error}
     if not error and form.is_valid() and form.cleaned_data["copies"] > MAX_COPIES:
         return bulk.start_send(request, current, found, form)
@@ -110,13 +119,20 @@ def send(request: HttpRequest, profile: str, region: str, queue: str) -> HttpRes
                     event.parameters["failed"] = len(result.failed)
                     event.outcome = AuditEvent.Outcome.PARTIAL
                     event.error = result.failed[0].error
+                    current.forget_settings(queue)
                 if len(outgoing) == 1:
                     context["sent"] = result.entries[0]
                 else:
                     context["batch"] = result
         except SqsError as failure:
             context["send_error"] = str(failure)
+            # The next try looks the queue up again (gone, or its settings changed).
+            current.forget_queue(queue)
         context["sent_ok"] = "sent" in context or "batch" in context
+    if not request.htmx and (found is remembered or context.get("sent_ok")):
+        # The whole page is drawn again: from the queue as it is now, counts after the send.
+        fresh, problem = _queue_for_action(current, queue)
+        found = found if problem else fresh
     context = {**_queue_context(found), **context}
     if request.htmx:
         if form.is_bound and not form.errors and not request.POST.get("redraw"):
@@ -127,8 +143,8 @@ def send(request: HttpRequest, profile: str, region: str, queue: str) -> HttpRes
         else:
             response = render(request, f"{TEMPLATE}#send-panel", context)
         return _counts_changed(response) if context.get("sent_ok") else response
-    if context.get("sent_ok"):
-        context["counts"] = _fresh_counts(current, found)
+    if found is remembered:
+        context["counts"] = None  # not read since the send: not shown rather than wrong
     return render(request, TEMPLATE, {**_page_context(found), **context})
 
 
@@ -278,7 +294,7 @@ def delete(request: HttpRequest, profile: str, region: str, queue: str) -> HttpR
                     event.error = result.failed[0][1] if result.failed else "not found again"
         except SqsError as failure:
             if isinstance(failure, QueueNotFound):
-                current.forget_queue_url(queue)
+                current.forget_queue(queue)
             context["delete_error"] = str(failure)
         else:
             context.update(

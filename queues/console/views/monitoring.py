@@ -141,7 +141,7 @@ def queue_monitoring_live(
     try:
         counts = current.sqs.get_counts(current.queue_url(queue))
     except QueueNotFound:
-        current.forget_queue_url(queue)
+        current.forget_queue(queue)
         context.update(live_error="This queue no longer exists.", gone=True)
         return render(request, f"{TEMPLATE}#live", context, status=286)
     except SqsError as error:

@@ -191,7 +191,7 @@ def queue_counts(request: HttpRequest, profile: str, region: str, queue: str) ->
         # Each poll is also a sample for the Monitoring tab's chart.
         monitoring.record(current.profile.pk, current.region, queue, context["counts"])
     except QueueNotFound:
-        current.forget_queue_url(queue)
+        current.forget_queue(queue)
         context.update(counts_error="This queue no longer exists.", gone=True)
         # 286 tells htmx to stop polling; the partial drops its trigger too.
         return render(request, "console/queue_detail.html#queue-counts", context, status=286)
@@ -227,6 +227,9 @@ def queue_edit(request: HttpRequest, profile: str, region: str, queue: str) -> H
             current.sqs.update_queue(found.url, changed, tags)
     except SqsError as error:
         return _form_failed(request, context, error)
+    finally:
+        # Whatever part of the change SQS took, the next send checks against the queue afresh.
+        current.forget_settings(found.name)
     if changed or tags:
         messages.success(request, f"Saved queue {found.name}.")
     else:
@@ -307,7 +310,7 @@ def queue_delete(request: HttpRequest, profile: str, region: str, queue: str) ->
     try:
         with audit.recorded_for(request, "delete_queue", queue=found.name):
             current.sqs.delete_queue(found.url)
-        current.forget_queue_url(found.name)
+        current.forget_queue(found.name)
     except SqsError as error:
         return _refused(request, DELETE_TEMPLATE, context, str(error))
     messages.success(
