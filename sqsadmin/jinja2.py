@@ -159,5 +159,5 @@ def environment(**options) -> jinja2.Environment:
     ours = (units.register.filters, charts.register.filters)
     for filters in (django_filters, {"date": date}, *ours):
         env.filters.update({name: _as_in_django(f) for name, f in filters.items()})
-    env.globals["chart_table"] = charts.chart_table
+    env.globals.update(chart_table=charts.chart_table, received_message=units.received_message)
     return env

@@ -3,9 +3,13 @@ names for system attributes."""
 
 from __future__ import annotations
 
+import base64
+import gzip
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.template import engines
 from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -13,7 +17,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 
-from queues.console.templatetags.units import system_attribute_table
+from queues.console.templatetags.units import (
+    message_detail,
+    received_message,
+    system_attribute_table,
+)
 from queues.console.units import short_bytes, system_attribute_rows, time_ago, utc_time
 from queues.sqs import Message
 
@@ -149,3 +157,180 @@ def test_the_system_attributes_table_is_the_html_format_html_builds(zone):
         assert html == _table_with_format_html(attributes)
     assert isinstance(html, SafeString)
     assert system_attribute_table({}) == ""
+
+
+# The template message_detail() replaced (templates/console/message_detail.html), verbatim: the
+# reference its HTML is held to.
+MESSAGE_DETAIL_TEMPLATE = """\
+<div class="message-full">
+  <section class="message-part">
+    <div class="part-head"><h3>Message ID</h3><button type="button" class="small" data-copy="{{ prefix }}message-id-{{ key }}">Copy ID</button></div>
+    <code id="{{ prefix }}message-id-{{ key }}" class="full-id">{{ m.message_id }}</code>
+    <div class="part-head"><h3>Body</h3>{% if m.pretty_body %}<span class="badge">JSON</span>{% endif %}
+      <button type="button" class="small" data-copy="{{ prefix }}body-{{ key }}">Copy body</button></div>
+    {% if m.pretty_body %}
+    <pre class="message-body" aria-label="Body, formatted JSON">{{ m.pretty_body }}</pre>
+    <details class="raw-body"><summary>Raw body ({{ m.body|length }} characters)</summary>
+      <pre id="{{ prefix }}body-{{ key }}" class="message-body">{{ m.body }}</pre></details>
+    {% else %}
+    <pre id="{{ prefix }}body-{{ key }}" class="message-body">{{ m.body }}</pre>
+    {% endif %}
+    {% with decoded=m.decoded_body %}{% if decoded %}
+    <div class="part-head"><h3>Decoded body</h3><span class="badge">{{ decoded.encoding }}</span>{% if decoded.pretty %}<span class="badge">JSON</span>{% endif %}
+      <button type="button" class="small" data-copy="{{ prefix }}decoded-{{ key }}">Copy decoded</button></div>
+    <pre id="{{ prefix }}decoded-{{ key }}" class="message-body decoded-body">{{ decoded.pretty|default(decoded.text, true) }}</pre>
+    {% if decoded.truncated %}<p class="muted">Showing the first 1 MiB of the unpacked body.</p>{% endif %}
+    {% endif %}{% endwith %}
+  </section>
+  <section class="message-part">
+    <h3>Message attributes</h3>
+    {% if m.attributes %}
+    <table class="kv"><thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Value</th></tr></thead><tbody>
+    {% for a in m.attributes %}<tr><th scope="row">{{ a.name }}</th><td>{{ a.data_type }}</td><td><code>{{ a.display_value }}</code></td></tr>{% endfor %}
+    </tbody></table>
+    {% else %}<p class="muted">None.</p>{% endif %}
+    <h3>System attributes</h3>
+    <table class="kv system-attributes"><tbody>
+    {{ m.system_attributes|system_attribute_table }}
+    </tbody></table>
+  </section>
+</div>"""  # noqa: E501
+
+
+def _between_tags(html: str) -> str:
+    """HTML with its layout whitespace evened out (a run as one space, none between tags or
+    before a closing tag: <pre> text is the same escaped string on both sides), and quotes
+    escaped as html.escape does (markupsafe writes &#34; and &#39;)."""
+    html = html.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")
+    html = re.sub(r"\s+", " ", html)
+    return re.sub(r"> <", "><", re.sub(r" </", "</", html)).strip()
+
+
+def _received(body: str, attributes: dict | None = None, **system: str) -> Message:
+    return Message.from_response(
+        {
+            "MessageId": "5fea7756-0ea4-451a-a703-a558b933e274",
+            "ReceiptHandle": "handle",
+            "Body": body,
+            "MessageAttributes": attributes or {},
+            "Attributes": {"SentTimestamp": "1796109858361", "ApproximateReceiveCount": "2"}
+            | system,
+        }
+    )
+
+
+RECEIVED = {
+    "text with markup": _received("<b>x</b> & 'y' \"z\"", SenderId="<AIDA>"),
+    "JSON with attributes": _received(
+        '{"order": 1, "note": "<i>"}',
+        {
+            "amount": {"DataType": "Number", "StringValue": "12.5"},
+            "raw": {"DataType": "Binary", "BinaryValue": b"\x00\x01"},
+            "who<": {"DataType": "String.custom", "StringValue": "a&b"},
+        },
+    ),
+    "base64 of JSON": _received(base64.b64encode(b'{"inside": [1, 2]}').decode()),
+    "base64 of gzip, cut at 1 MiB": _received(
+        base64.b64encode(gzip.compress(b"<" * (1 << 20) + b"tail")).decode()
+    ),
+    "empty": _received(""),
+}
+
+
+@pytest.mark.parametrize("name", RECEIVED)
+@pytest.mark.parametrize(("key", "prefix"), [(3, ""), ("5fea7756-0ea4", "match-")])
+def test_an_opened_message_is_the_html_its_template_made(name, key, prefix):
+    m = RECEIVED[name]
+    reference = engines["jinja2"].env.from_string(MESSAGE_DETAIL_TEMPLATE)
+    with timezone.override("Asia/Kolkata"):
+        html = message_detail(m, key, prefix)
+        expected = reference.render(m=m, key=key, prefix=prefix)
+    assert isinstance(html, SafeString)
+    assert _between_tags(html) == _between_tags(expected)
+
+
+def test_an_opened_message_escapes_what_sqs_sent_and_says_what_it_decoded():
+    text = message_detail(RECEIVED["text with markup"], 1)
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; &#x27;y&#x27; &quot;z&quot;" in text and "<b>" not in text
+    assert "<code>&lt;AIDA&gt;</code>" in text and "Decoded body" not in text
+    cut = message_detail(RECEIVED["base64 of gzip, cut at 1 MiB"], 2)
+    assert '<span class="badge">base64 + gzip</span>' in cut
+    assert "Showing the first 1 MiB of the unpacked body." in cut
+    typed = message_detail(RECEIVED["JSON with attributes"], 3, "match-")
+    assert '<th scope="row">who&lt;</th><td>String.custom</td><td><code>a&amp;b</code>' in typed
+    assert 'data-copy="match-body-3"' in typed and "Raw body (27 characters)" in typed
+
+
+# The rows received_message() replaced (templates/console/messages.html's results table).
+RESULT_ROWS_TEMPLATE = """\
+{% for m in results %}
+<tbody id="message-{{ m.message_id }}">
+  <tr class="message-row{% if limit and m.receive_count >= limit %} at-limit{% elif limit and m.receive_count == near_limit %} near-limit{% endif %}">
+    {% if polled %}<td class="row-actions"><input type="checkbox" name="selected" value="{{ m.message_id }}" aria-label="Select message {{ m.message_id }}">
+      <button type="submit" class="danger small" name="only" value="{{ m.message_id }}" aria-label="Delete message {{ m.message_id }}">Delete</button></td>{% endif %}
+    <td class="id-cell"><code class="message-id" title="{{ m.message_id }}">{{ m.short_id }}</code>
+      <button type="button" class="small copy-id" data-copy="message-id-{{ loop.index }}" aria-label="Copy message ID {{ m.message_id }}">Copy</button></td>
+    <td class="nowrap">{% if m.sent %}<time datetime="{{ m.sent|date('c') }}" title="{{ m.sent|utc }}" data-local-title>{{ m.sent|ago }}</time>{% endif %}</td>
+    <td class="num nowrap" data-label="Size">{{ m.size|short_bytes }}</td>
+    <td class="num nowrap" data-label="Receives">{{ m.receive_count }}{% if limit %} of {{ limit }}
+      {% if m.receive_count >= limit %}<span class="badge danger-soft" title="The next receive moves it to {{ dlq_name }}">next receive moves it to the DLQ</span>
+      {% elif m.receive_count == near_limit %}<span class="badge warn-soft">one receive from the limit</span>{% endif %}{% endif %}
+    </td>
+    {% if queue.is_fifo or grouped %}<td class="group-cell" data-label="Group" title="{% if m.sequence_number %}Sequence number {{ m.sequence_number }}{% endif %}">{{ m.group_id }}</td>{% endif %}
+    <td class="body-cell"><button type="button" class="message-open" aria-expanded="false" aria-controls="message-detail-{{ loop.index }}" data-toggle-message>
+      <span class="preview">{{ m.preview }}{% if m.body|length > 100 %}…{% endif %}</span></button></td>
+  </tr>
+  <tr class="message-detail" id="message-detail-{{ loop.index }}">
+    <td colspan="{% if polled %}{% if queue.is_fifo or grouped %}7{% else %}6{% endif %}{% elif queue.is_fifo or grouped %}6{% else %}5{% endif %}">
+      {{ m|message_detail(loop.index) }}
+    </td>
+  </tr>
+</tbody>
+{% endfor %}
+"""  # noqa: E501
+
+
+def _in_queue(count: int, body: str = "short", **system: str) -> Message:
+    return _received(body, ApproximateReceiveCount=str(count), **system)
+
+
+@pytest.mark.parametrize("polled", [True, False])
+@pytest.mark.parametrize(
+    ("limit", "fifo"), [(None, False), (3, False), (3, True)], ids=["plain", "limit", "fifo"]
+)
+def test_a_polls_rows_are_the_html_their_template_made(polled, limit, fifo):
+    results = [
+        _in_queue(1, "x" * 101),
+        _in_queue(2, "<b>&</b>", MessageGroupId="g<1>", SequenceNumber="18849"),
+        _in_queue(3, '{"a": 1}', MessageGroupId="g2"),
+        _in_queue(4, "late", SentTimestamp=""),
+    ]
+    context = {
+        "polled": polled,
+        "limit": limit,
+        "near_limit": limit - 1 if limit else None,
+        "dlq_name": "orders-dlq<",
+        "grouped": not fifo,  # a standard queue whose messages carry groups: fair queues
+        "queue": {"is_fifo": fifo},
+        "results": results,
+    }
+    reference = engines["jinja2"].env.from_string(RESULT_ROWS_TEMPLATE)
+    with timezone.override("America/St_Johns"):
+        expected = reference.render(context)
+        html = "".join(
+            received_message(
+                m,
+                i,
+                polled=polled,
+                limit=limit,
+                dlq_name=context["dlq_name"],
+                grouped=fifo or context["grouped"],
+            )
+            for i, m in enumerate(results, 1)
+        )
+    assert _between_tags(html) == _between_tags(expected)
+    if limit:
+        assert html.count("one receive from the limit") == 1
+        assert html.count("next receive moves it to the DLQ") == 2
+        assert 'title="The next receive moves it to orders-dlq&lt;"' in html
+    assert ("Select message" in html) is polled and "x" * 100 + "…</span>" in html
