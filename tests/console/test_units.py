@@ -238,7 +238,9 @@ RECEIVED = {
 
 
 @pytest.mark.parametrize("name", RECEIVED)
-@pytest.mark.parametrize(("key", "prefix"), [(3, ""), ("5fea7756-0ea4", "match-")])
+@pytest.mark.parametrize(
+    ("key", "prefix"), [(3, ""), ("5fea7756-0ea4", "match-"), ("50%s-off", "match-")]
+)
 def test_an_opened_message_is_the_html_its_template_made(name, key, prefix):
     m = RECEIVED[name]
     reference = engines["jinja2"].env.from_string(MESSAGE_DETAIL_TEMPLATE)

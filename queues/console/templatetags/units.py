@@ -96,8 +96,8 @@ def message_detail(m: Message, key: object, prefix: str = "") -> SafeString:
     apart from a poll's. Built in one pass with every value escaped, not by a template: a poll
     shows up to ten messages, and a template's escaping and lookups per value were a third of a
     poll's work. tests/console/test_units.py holds it to the template it replaced."""
-    ids = f"{escape(prefix)}%s-{escape(str(key))}"
-    body_id = ids % "body"
+    prefix, key = escape(prefix), escape(str(key))
+    message_id, body_id, decoded_id = (f"{prefix}{kind}-{key}" for kind in _DETAIL_IDS)
     pretty = m.pretty_body
     if pretty is None:
         body = f'<pre id="{body_id}" class="message-body">{escape(m.body)}</pre>'
@@ -109,8 +109,8 @@ def message_detail(m: Message, key: object, prefix: str = "") -> SafeString:
         )
     parts = [
         '<div class="message-full">\n<section class="message-part">\n<div class="part-head">'
-        f'<h3>Message ID</h3><button type="button" class="small" data-copy="{ids % "message-id"}">'
-        f'Copy ID</button></div>\n<code id="{ids % "message-id"}" class="full-id">'
+        f'<h3>Message ID</h3><button type="button" class="small" data-copy="{message_id}">'
+        f'Copy ID</button></div>\n<code id="{message_id}" class="full-id">'
         f'{escape(m.message_id)}</code>\n<div class="part-head"><h3>Body</h3>'
         f'{_JSON_BADGE if pretty is not None else ""}\n<button type="button" class="small" '
         f'data-copy="{body_id}">Copy body</button></div>\n{body}',
@@ -119,8 +119,8 @@ def message_detail(m: Message, key: object, prefix: str = "") -> SafeString:
         parts.append(
             f'<div class="part-head"><h3>Decoded body</h3><span class="badge">'
             f"{escape(decoded.encoding)}</span>{_JSON_BADGE if decoded.pretty else ''}\n"
-            f'<button type="button" class="small" data-copy="{ids % "decoded"}">Copy decoded'
-            f'</button></div>\n<pre id="{ids % "decoded"}" class="message-body decoded-body">'
+            f'<button type="button" class="small" data-copy="{decoded_id}">Copy decoded'
+            f'</button></div>\n<pre id="{decoded_id}" class="message-body decoded-body">'
             f"{escape(decoded.pretty or decoded.text)}</pre>"
             + (_TRUNCATED if decoded.truncated else "")
         )
@@ -141,6 +141,7 @@ def message_detail(m: Message, key: object, prefix: str = "") -> SafeString:
     return SafeString("\n".join(parts))
 
 
+_DETAIL_IDS = ("message-id", "body", "decoded")
 _JSON_BADGE = '<span class="badge">JSON</span>'
 _TRUNCATED = '\n<p class="muted">Showing the first 1 MiB of the unpacked body.</p>'
 _ATTRIBUTES_HEAD = (

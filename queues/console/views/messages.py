@@ -46,7 +46,6 @@ def _queue_context(queue: Queue) -> dict[str, Any]:
         "queue_name": queue.name,
         "counts": queue.counts,
         "limit": limit,
-        "near_limit": limit - 1 if limit else None,
         "dlq_name": queue.dead_letter_queue_name,
     }
 
