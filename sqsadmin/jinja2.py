@@ -29,6 +29,7 @@ from django.template import defaultfilters
 from django.utils.timezone import template_localtime
 from django_htmx.jinja import htmx_script
 
+from queues.console.context_processors import datalist_options
 from queues.console.links import url
 from queues.console.templatetags import charts, units
 from sqsadmin.csrf import masked_token
@@ -157,7 +158,7 @@ def environment(**options) -> jinja2.Environment:
     env.globals.update(url=url, static=static, htmx_script=htmx_script)
     django_filters = {name: defaultfilters.register.filters[name] for name in DJANGO_FILTERS}
     ours = (units.register.filters, charts.register.filters)
-    for filters in (django_filters, {"date": date}, *ours):
+    for filters in (django_filters, {"date": date, "datalist_options": datalist_options}, *ours):
         env.filters.update({name: _as_in_django(f) for name, f in filters.items()})
     env.globals.update(chart_table=charts.chart_table, received_message=units.received_message)
     return env

@@ -88,6 +88,16 @@ def test_filters_read_a_missing_name_as_empty_and_dates_in_the_time_zone(setting
     )
 
 
+def test_datalist_options_offer_each_value_escaped_and_nothing_for_a_missing_list():
+    env = engines["jinja2"].env
+    page = env.from_string("<datalist>{{ names|datalist_options }}</datalist>")
+    html = page.render(names=["orders-dlq", 'a"b<c>&d'])
+    assert html == (
+        '<datalist><option value="orders-dlq"><option value="a&quot;b&lt;c&gt;&amp;d"></datalist>'
+    )
+    assert page.render() == "<datalist></datalist>"
+
+
 def test_a_page_prints_one_csrf_token_for_every_form(client, operator_user, profile, raw_sqs):
     raw_sqs.create_queue(QueueName="orders")
     client.force_login(operator_user)
