@@ -17,6 +17,16 @@ REGION = "us-east-1"
 HTMX = {"HX-Request": "true"}
 
 
+def between_tags(html: str) -> str:
+    """HTML with its layout whitespace evened out (a run as one space, none between tags or
+    before a closing tag: <pre> text is the same escaped string on both sides), and quotes
+    escaped as html.escape does (markupsafe writes &#34; and &#39;): to hold HTML built in
+    Python to the template it replaced."""
+    html = html.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")
+    html = re.sub(r"\s+", " ", html)
+    return re.sub(r"> <", "><", re.sub(r" </", "</", html)).strip()
+
+
 def aws_client(service: str, endpoint: str, region: str = REGION):
     """Plain boto3 for `service` on the test server at `endpoint`, with the tests' keys."""
     return boto3.client(

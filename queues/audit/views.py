@@ -13,14 +13,13 @@ from django.db import connections, router
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from ..accounts.reads import query_sql, read_query
 from ..accounts.roles import BROWSE, require_permission
 from .choices import EVERYONE, filter_choices
-from .display import describe
+from .display import audit_row
 from .forms import AuditFilterForm
 from .models import AuditEvent
 
@@ -48,7 +47,7 @@ CSV_COLUMNS = [
 
 
 # Rendered rows kept per process, newest use last: events never change once written, and a page
-# of 50 rows through the template language cost more than everything else the page does. Keyed
+# of 50 rows cost more than everything else the page does (display.audit_row builds one). Keyed
 # by ID and time, which a restored or rolled-back database's reused ID does not match.
 ROWS_KEPT = 2000
 _rows: OrderedDict[tuple, SafeString] = OrderedDict()
@@ -63,13 +62,11 @@ def _rendered_rows(keys: list[tuple]) -> list[SafeString]:
         for key in rows:
             _rows.move_to_end(key)
     if missing := {key[0]: key for key in keys if key not in rows}:
-        template = get_template("audit/audit_log.html#audit-row")
         ids = tuple(missing)
         # One query, its SQL built once per connection for each number of rows (at most a page's).
         build = lambda: AuditEvent.objects.filter(pk__in=ids).order_by()  # noqa: E731
         for event in read_query(AuditEvent, ("audit rows", len(ids)), build, *ids):
-            event.details = describe(event.parameters)
-            rows[missing[event.pk]] = mark_safe(template.render({"event": event}))
+            rows[missing[event.pk]] = audit_row(event)
         with _rows_lock:
             _rows.update(rows)
             while len(_rows) > ROWS_KEPT:

@@ -4,14 +4,19 @@ error apart from the parameters, a profile filter, and columns that do not wrap 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from html import unescape
 
 import pytest
+from django.template import engines
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
 from playwright.sync_api import expect
 
-from queues.audit.display import Detail, describe
+from queues.audit.display import Detail, audit_row, describe
 from queues.models import AuditEvent
+from tests.helpers import between_tags
 
 # How many lines a cell's text takes: its pieces' tops, told apart by more than a few pixels.
 LINES_OF_TEXT = """cell => {
@@ -111,3 +116,95 @@ def test_in_a_browser_ids_unfold_and_short_columns_stay_on_one_line(
     for label in ("Time (UTC)", "User", "Profile · region", "Action", "Outcome"):
         lines = row.locator(f'td[data-label="{label}"]').evaluate(LINES_OF_TEXT)
         assert lines == 1, f"{label} wraps onto {lines} lines"
+
+
+# The template an event's row was rendered with before display.audit_row built it.
+AUDIT_ROW_TEMPLATE = """\
+      <tr>
+        <td data-label="Time (UTC)" class="nowrap">{{ event.created_at|date("Y-m-d H:i:s") }}</td>
+        <td data-label="User" class="nowrap">{{ event.username|default("—", true) }}</td>
+        <td data-label="Profile · region" class="nowrap">{{ event.profile_name|default("—", true) }}{% if event.region %} · {{ event.region }}{% endif %}</td>
+        <td data-label="Queue" class="queue-name">{{ event.queue|default("—", true) }}</td>
+        <td data-label="Action" class="nowrap"><code>{{ event.action }}</code></td>
+        <td data-label="Outcome" class="nowrap"><span class="badge outcome-{{ event.outcome }}">{{ event.get_outcome_display() }}</span></td>
+        <td data-label="Details" class="audit-details">
+          {% if event.error %}<p class="audit-error"><strong>Error</strong> {{ event.error }}</p>{% endif %}
+          {% if event.details %}
+          <dl class="audit-params">
+            {% for detail in event.details %}
+            <div><dt>{{ detail.label }}</dt>
+              <dd>{% if detail.summary %}<details><summary>{{ detail.summary }}</summary><ul class="audit-items">{% for item in detail.items %}<li><code>{{ item }}</code></li>{% endfor %}</ul></details>
+              {% elif detail.items %}{% for item in detail.items %}<code>{{ item }}</code>{% if not loop.last %}, {% endif %}{% endfor %}
+              {% else %}{{ detail.text }}{% endif %}</dd></div>
+            {% endfor %}
+          </dl>
+          {% endif %}
+        </td>
+        <td data-label="From" class="audit-from"><div>{% if event.client_address %}<code>{{ event.client_address }}</code>{% endif %}{% if event.user_agent %}<br><span class="muted user-agent" title="{{ event.user_agent }}">{{ event.user_agent|truncatechars(40) }}</span>{% endif %}</div></td>
+      </tr>
+"""  # noqa: E501
+
+AT = datetime(2026, 12, 2, 5, 18, 26, 361000, tzinfo=UTC)
+ROWS = {
+    "labelled parameters": AuditEvent(
+        created_at=AT,
+        username="ops",
+        profile_name="Prod <eu>",
+        region="eu-west-1",
+        queue="orders",
+        action="edit_queue",
+        outcome="success",
+        parameters={
+            "attributes": {"VisibilityTimeout": "45", "Policy": '{"a": "<b>"}'},
+            "tags_removed": ["team", "o'neil"],
+            "message_ids": IDS[:5],
+            "deleted": True,
+            "group_id": "",
+            "none": [],
+        },
+        client_address="203.0.113.9",
+        user_agent='Mozilla/5.0 (X11; Linux x86_64) "Chromium" <script>alert(1)</script>',
+    ),
+    "failure, nothing named": AuditEvent(
+        created_at=AT,
+        action="purge_queue",
+        outcome="failure",
+        error="Access denied: <arn:aws:iam::1:user/x> & more",
+    ),
+    "partly, no profile but a region": AuditEvent(
+        created_at=AT,
+        username="cli",
+        region="us-east-1",
+        action="send_messages",
+        outcome="partial",
+        parameters={"sent": 3, "applied": ["1", "2", "3"]},
+        user_agent="curl/8",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", ROWS)
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata"])
+def test_an_events_row_is_the_html_its_template_made(name, zone):
+    event = ROWS[name]
+    reference = engines["jinja2"].env.from_string(AUDIT_ROW_TEMPLATE)
+    event.details = describe(event.parameters)
+    with timezone.override(zone):
+        html = audit_row(event)
+        expected = reference.render(event=event)
+    assert isinstance(html, SafeString)
+    assert between_tags(html) == between_tags(expected)
+
+
+def test_an_events_row_escapes_what_it_was_given_and_reads_in_the_pages_time_zone():
+    with timezone.override("Asia/Kolkata"):
+        row = audit_row(ROWS["labelled parameters"])
+    assert "2026-12-02 10:48:26" in row  # 05:18 UTC
+    assert "Prod &lt;eu&gt; · eu-west-1" in row and "<script>" not in row
+    assert "<summary>5 message IDs</summary>" in row
+    assert "<code>team</code>, <code>o&#x27;neil</code>" in row
+    failed = audit_row(ROWS["failure, nothing named"])
+    assert (
+        "<strong>Error</strong> Access denied: &lt;arn:aws:iam::1:user/x&gt; &amp; more" in failed
+    )
+    assert failed.count(">—</td>") == 3  # user, profile, queue

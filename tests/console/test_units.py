@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import gzip
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -24,6 +23,7 @@ from queues.console.templatetags.units import (
 )
 from queues.console.units import short_bytes, system_attribute_rows, time_ago, utc_time
 from queues.sqs import Message
+from tests.helpers import between_tags
 
 NOW = datetime(2026, 12, 2, 5, 18, 26, 361000, tzinfo=UTC)
 
@@ -197,15 +197,6 @@ MESSAGE_DETAIL_TEMPLATE = """\
 </div>"""  # noqa: E501
 
 
-def _between_tags(html: str) -> str:
-    """HTML with its layout whitespace evened out (a run as one space, none between tags or
-    before a closing tag: <pre> text is the same escaped string on both sides), and quotes
-    escaped as html.escape does (markupsafe writes &#34; and &#39;)."""
-    html = html.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")
-    html = re.sub(r"\s+", " ", html)
-    return re.sub(r"> <", "><", re.sub(r" </", "</", html)).strip()
-
-
 def _received(body: str, attributes: dict | None = None, **system: str) -> Message:
     return Message.from_response(
         {
@@ -248,7 +239,7 @@ def test_an_opened_message_is_the_html_its_template_made(name, key, prefix):
         html = message_detail(m, key, prefix)
         expected = reference.render(m=m, key=key, prefix=prefix)
     assert isinstance(html, SafeString)
-    assert _between_tags(html) == _between_tags(expected)
+    assert between_tags(html) == between_tags(expected)
 
 
 def test_an_opened_message_escapes_what_sqs_sent_and_says_what_it_decoded():
@@ -330,7 +321,7 @@ def test_a_polls_rows_are_the_html_their_template_made(polled, limit, fifo):
             )
             for i, m in enumerate(results, 1)
         )
-    assert _between_tags(html) == _between_tags(expected)
+    assert between_tags(html) == between_tags(expected)
     if limit:
         assert html.count("one receive from the limit") == 1
         assert html.count("next receive moves it to the DLQ") == 2
