@@ -145,41 +145,41 @@ AUDIT_ROW_TEMPLATE = """\
 """  # noqa: E501
 
 AT = datetime(2026, 12, 2, 5, 18, 26, 361000, tzinfo=UTC)
+PARAMETERS = {
+    "attributes": {"VisibilityTimeout": "45", "Policy": '{"a": "<b>"}'},
+    "tags_removed": ["team", "o'neil"],
+    "message_ids": IDS[:5],
+    "deleted": True,
+    "group_id": "",
+    "none": [],
+}
+AGENT = 'Mozilla/5.0 (X11; Linux x86_64) "Chromium" <script>alert(1)</script>'
+# Unsaved events, each as (what, outcome, who, where, and the rest).
 ROWS = {
-    "labelled parameters": AuditEvent(
-        created_at=AT,
-        username="ops",
-        profile_name="Prod <eu>",
-        region="eu-west-1",
-        queue="orders",
-        action="edit_queue",
-        outcome="success",
-        parameters={
-            "attributes": {"VisibilityTimeout": "45", "Policy": '{"a": "<b>"}'},
-            "tags_removed": ["team", "o'neil"],
-            "message_ids": IDS[:5],
-            "deleted": True,
-            "group_id": "",
-            "none": [],
-        },
-        client_address="203.0.113.9",
-        user_agent='Mozilla/5.0 (X11; Linux x86_64) "Chromium" <script>alert(1)</script>',
-    ),
-    "failure, nothing named": AuditEvent(
-        created_at=AT,
-        action="purge_queue",
-        outcome="failure",
-        error="Access denied: <arn:aws:iam::1:user/x> & more",
-    ),
-    "partly, no profile but a region": AuditEvent(
-        created_at=AT,
-        username="cli",
-        region="us-east-1",
-        action="send_messages",
-        outcome="partial",
-        parameters={"sent": 3, "applied": ["1", "2", "3"]},
-        user_agent="curl/8",
-    ),
+    name: AuditEvent(created_at=AT, action=action, outcome=outcome, **fields)
+    for name, action, outcome, fields in [
+        (
+            "labelled parameters",
+            "edit_queue",
+            "success",
+            {"username": "ops", "profile_name": "Prod <eu>", "region": "eu-west-1"}
+            | {"queue": "orders", "parameters": PARAMETERS}
+            | {"client_address": "203.0.113.9", "user_agent": AGENT},
+        ),
+        (
+            "failure, nothing named",
+            "purge_queue",
+            "failure",
+            {"error": "Access denied: <arn:aws:iam::1:user/x> & more"},
+        ),
+        (
+            "partly, no profile but a region",
+            "send_messages",
+            "partial",
+            {"username": "cli", "region": "us-east-1", "user_agent": "curl/8"}
+            | {"parameters": {"sent": 3, "applied": ["1", "2", "3"]}},
+        ),
+    ]
 }
 
 
