@@ -431,3 +431,17 @@ def test_edit_and_resend_checks_the_target_queues_rules_and_sends_nothing(
     assert response.status_code == 400
     assert "FIFO queues need a message group ID." in response.content.decode()
     assert visible(raw_sqs, standard_url) == 1 and visible(raw_sqs, fifo_url) == 0
+
+
+def test_destination_suggestions_are_queues_starting_with_what_is_typed_of_the_type_asked(
+    operator, profile, raw_sqs
+):
+    for name in ("pay-a", "pay-b", "pay-c.fifo", "other"):
+        extra = {"FifoQueue": "true"} if name.endswith(".fifo") else {}
+        raw_sqs.create_queue(QueueName=name, Attributes=extra)
+    answer = operator.get(
+        page_url("queue-options", profile),
+        {"target": "pay", "type": "standard", "own": "pay-a"},
+        headers=HTMX,
+    ).content.decode()
+    assert answer.strip() == '<option value="pay-b">'

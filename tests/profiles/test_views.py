@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from queues.models import AuditEvent, AuthMode, AwsProfile
 from queues.profiles import credentials
+from queues.sqs.regions import known_regions
 from tests.helpers import form_errors
 
 from .pki import (
@@ -634,3 +635,10 @@ def test_a_secret_typed_before_the_auth_mode_changed_says_it_was_cleared(admin):
     assert 'value="AKIATYPEDBEFORE00001"' in page
     assert "cleared when the fields were redrawn" in _field_html(response, "secret_access_key")
     assert 'class="blanked-notice"' not in _field_html(response, "session_token")
+
+
+def test_the_profile_form_suggests_every_known_region(admin):
+    html = admin.get(CREATE).content.decode()
+    datalist = html[html.index('<datalist id="profile-regions">') :].split("</datalist>")[0]
+    assert datalist.count("<option") == len(known_regions())
+    assert '<option value="eu-west-1">' in datalist and '<option value="us-east-1">' in datalist
