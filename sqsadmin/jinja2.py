@@ -160,5 +160,5 @@ def environment(**options) -> jinja2.Environment:
     ours = (units.register.filters, charts.register.filters)
     for filters in (django_filters, {"date": date, "datalist_options": datalist_options}, *ours):
         env.filters.update({name: _as_in_django(f) for name, f in filters.items()})
-    env.globals.update(chart_table=charts.chart_table, received_message=units.received_message)
+    env.globals.update(chart_table=charts.chart_table, received_messages=units.received_messages)
     return env

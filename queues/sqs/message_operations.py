@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from . import errors
-from .batching import BATCH_BYTES, BATCH_ENTRIES, batched, in_parallel
+from .batching import BATCH_BYTES, BATCH_ENTRIES, batched, in_parallel, running
 from .client import SqsClient
 from .messages import (
     BatchEntryResult,
@@ -16,6 +17,7 @@ from .messages import (
     LeasedSelection,
     Message,
     OutgoingMessage,
+    Peeking,
     PeekResult,
     SelectedDeletion,
     SendResult,
@@ -149,6 +151,28 @@ class MessageOperations(SqsClient):
         of returning the same few), then releases them all with visibility 0. Each receive still
         adds one to a message's receive count.
         """
+        seen = self._receive_leased(url, count, wait=wait, lease=lease)
+        unreleased = self.release(url, [m.receipt_handle for m in seen.values()])
+        return PeekResult(tuple(seen.values())[:count], unreleased)
+
+    @contextmanager
+    def peeking(
+        self, url: str, count: int = 10, *, wait: int = 0, lease: int = 30
+    ) -> Iterator[Peeking]:
+        """peek() for a caller with work of its own on the messages (recording, rendering): the
+        block runs as soon as they are received, while a thread releases them, and ends when
+        the release has; `unreleased` is known then. The caller's work and the release's round
+        trip overlap instead of adding up."""
+        seen = self._receive_leased(url, count, wait=wait, lease=lease)
+        peeked = Peeking(tuple(seen.values())[:count])
+        handles = [m.receipt_handle for m in seen.values()]
+        with running(lambda: self.release(url, handles)) as releasing:
+            yield peeked
+        peeked.unreleased = releasing.result()
+
+    def _receive_leased(self, url: str, count: int, *, wait: int, lease: int) -> dict:
+        """Up to `count` distinct messages under a `lease`, by MessageId; on a failure, what was
+        received is released before the error is raised."""
         _check_receive(count, wait)
         seen: dict[str, Message] = {}
         try:
@@ -156,8 +180,7 @@ class MessageOperations(SqsClient):
         except errors.SqsError:
             self.release(url, [m.receipt_handle for m in seen.values()], quiet=True)
             raise
-        unreleased = self.release(url, [m.receipt_handle for m in seen.values()])
-        return PeekResult(tuple(seen.values())[:count], unreleased)
+        return seen
 
     def release(self, url: str, handles: Sequence[str], *, quiet: bool = False) -> int:
         """Make leased messages visible again; return how many could not be."""

@@ -275,6 +275,15 @@ class PeekResult:
     unreleased: int = 0
 
 
+@dataclass
+class Peeking:
+    """A peek under way (SqsService.peeking): its messages are received; `unreleased` is set
+    once they have been released, when the peeking block ends."""
+
+    messages: tuple[Message, ...]
+    unreleased: int | None = None
+
+
 @dataclass(frozen=True)
 class DeleteResult:
     receipt_handle: str

@@ -65,6 +65,31 @@ def test_a_peek_leaves_the_visible_count_unchanged(sqs, raw_sqs, url):
     assert visible(raw_sqs, url) == 25
 
 
+def test_peeking_hands_over_the_messages_and_leaves_them_visible_when_the_block_ends(
+    sqs, raw_sqs, url
+):
+    send(raw_sqs, url, 12)
+    with sqs.peeking(url, 12) as peeked:
+        seen = sorted(m.body for m in peeked.messages)
+    assert seen == sorted(f"message {i}" for i in range(12))
+    assert peeked.unreleased == 0
+    assert visible(raw_sqs, url) == 12
+
+
+def test_peeking_releases_the_messages_when_the_block_fails(sqs, raw_sqs, standard_url):
+    send(raw_sqs, standard_url, 3)
+    with pytest.raises(RuntimeError, match="rendering failed"), sqs.peeking(standard_url, 3):
+        raise RuntimeError("rendering failed")
+    assert visible(raw_sqs, standard_url) == 3
+
+
+def test_peeking_a_missing_queue_raises_before_the_block_runs(sqs, standard_url):
+    ran = []
+    with pytest.raises(QueueNotFound), sqs.peeking(standard_url + "-gone", 5):
+        ran.append(True)
+    assert ran == []
+
+
 def test_a_peek_reaches_past_the_first_ten_without_repeats(sqs, raw_sqs, url):
     send(raw_sqs, url, 30)
     result = sqs.peek(url, 100)

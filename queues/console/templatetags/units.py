@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import tzinfo
 from html import escape
 
@@ -84,6 +85,21 @@ def received_message(
         f'<tr class="message-detail" id="message-detail-{index}">\n'
         f'<td colspan="{5 + polled + grouped}">\n{message_detail(m, index)}\n</td>\n</tr>\n'
         "</tbody>"
+    )
+
+
+def received_messages(
+    messages: Sequence[Message], *, polled: bool, limit: int | None, dlq_name: str, grouped: bool
+) -> SafeString:
+    """The results table's rows for `messages` (received_message, numbered from 1). A poll's
+    view prepares them while SQS releases the messages; the template makes them otherwise."""
+    return SafeString(
+        "\n".join(
+            received_message(
+                m, index, polled=polled, limit=limit, dlq_name=dlq_name, grouped=grouped
+            )
+            for index, m in enumerate(messages, 1)
+        )
     )
 
 

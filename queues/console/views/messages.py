@@ -5,7 +5,8 @@ Operator action, and every call leaves an audit event (counts and IDs, never bod
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from ...sqs.batching import running
 from ...sqs.message_operations import MAX_RECEIVE
 from .. import workspace
 from ..forms.messages import MAX_COPIES, ConsumeForm, PollForm, SendMessageForm
+from ..templatetags.units import received_messages
 from ..workspace import Workspace
 from . import bulk
 
@@ -190,7 +192,7 @@ def poll(request: HttpRequest, profile: str, region: str, queue: str) -> HttpRes
         early = PollForm(request.POST)
         peeked = None
         if early.is_valid() and not early.messages_at_limit_claimed:
-            peeked = _peek(request, current, url, queue, early, context)
+            peeked = _peek(request, current, url, queue, early, context, loading.result)
         try:
             found = loading.result()
         except SqsError as error:
@@ -202,7 +204,7 @@ def poll(request: HttpRequest, profile: str, region: str, queue: str) -> HttpRes
         form = PollForm(request.POST, limit=limit)
         context.setdefault("poll_form", form)
         if "poll_error" not in context and form.is_valid():
-            peeked = _peek(request, current, url, queue, form, context)
+            peeked = _peek(request, current, url, queue, form, context, lambda: found)
     if peeked is not None:
         # Whenever a peek ran, the form without the limit check was valid too.
         count, wait = early.cleaned_data["count"], early.cleaned_data["wait"]
@@ -232,18 +234,42 @@ def _peek(
     queue: str,
     form: PollForm,
     context: dict[str, Any],
+    queue_loaded: Callable[[], Queue],
 ) -> PeekResult | None:
+    """Peek, recorded. The event is saved and the rows are made (`result_rows`, for the queue
+    `queue_loaded` gives) while SQS releases the messages: on a poll's critical path that work
+    and the release's round trip overlap instead of adding up."""
     count, wait = form.cleaned_data["count"], form.cleaned_data["wait"]
     try:
-        with audit.recorded_for(request, "peek_messages", queue=queue, count=count, wait=wait) as e:
-            result = current.sqs.peek(url, count, wait=wait)
-            e.parameters.update(
-                received=len(result.messages), message_ids=[m.message_id for m in result.messages]
-            )
+        recorded = audit.recorded_for(request, "peek_messages", queue=queue, count=count, wait=wait)
+        with ExitStack() as releasing:
+            with recorded as e:
+                peeked = releasing.enter_context(current.sqs.peeking(url, count, wait=wait))
+                e.parameters.update(
+                    received=len(peeked.messages),
+                    message_ids=[m.message_id for m in peeked.messages],
+                )
+            context["result_rows"] = _result_rows(peeked.messages, queue_loaded)
     except SqsError as failure:
         context["poll_error"] = str(failure)
         return None
-    return result
+    return PeekResult(peeked.messages, peeked.unreleased or 0)
+
+
+def _result_rows(messages: tuple[Message, ...], queue_loaded: Callable[[], Queue]) -> str:
+    """A poll's rows as the results table shows them; "" when the queue did not load (the
+    page then says why, and the template makes the rows for the stand-in)."""
+    try:
+        found = queue_loaded()
+    except SqsError:
+        return ""
+    return received_messages(
+        messages,
+        polled=True,
+        limit=found.redrive_limit,
+        dlq_name=found.dead_letter_queue_name,
+        grouped=found.is_fifo or any(m.group_id for m in messages),
+    )
 
 
 def _poll_response(request: HttpRequest, queue: Queue, context: dict[str, Any]) -> HttpResponse:
