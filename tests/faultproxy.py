@@ -6,7 +6,8 @@ the connection, so `requests` counts every attempt the dashboard made (retries i
 Modes: pass, slow (wait `delay`, then pass), refuse (close at once, unread), hang (accept, never
 answer), reset (pass, but cut the answer halfway with a TCP reset), and canned answers: 503 (a
 load balancer's HTML page), throttle (SQS's JSON throttling error), malformed (a 200 whose body
-is not JSON), html (a 200 that is a proxy's login page), empty (a 200 with no body).
+is not JSON), html (a 200 that is a proxy's login page), empty (a 200 with no body). A mode
+that reads the request can be kept to one SQS action (`only`): the others pass.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class FaultProxy:
         self._upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.mode = "pass"
         self.delay = 0.0
+        self.only = ""
         self.requests = 0  # connections accepted: one per attempt
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -82,9 +84,12 @@ class FaultProxy:
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
 
-    def set(self, mode: str, delay: float = 0.0) -> None:
+    def set(self, mode: str, delay: float = 0.0, *, only: str = "") -> None:
+        """`only`: an SQS action (ChangeMessageVisibilityBatch, say) whose requests alone get
+        `mode`; refuse and hang act before a request is read, on every one."""
         assert mode in MODES, mode
-        self.mode, self.delay = mode, delay
+        assert not (only and mode in ("refuse", "hang")), mode
+        self.mode, self.delay, self.only = mode, delay, only
 
     def count(self) -> int:
         with self._lock:
@@ -112,9 +117,11 @@ class FaultProxy:
                 return
             with self._lock:
                 self.requests += 1
-            threading.Thread(target=self._serve, args=(conn, self.mode), daemon=True).start()
+            serve = threading.Thread(target=self._serve, args=(conn, self.mode, self.only))
+            serve.daemon = True
+            serve.start()
 
-    def _serve(self, conn: socket.socket, mode: str) -> None:
+    def _serve(self, conn: socket.socket, mode: str, only: str = "") -> None:
         try:
             if mode == "refuse":
                 conn.close()
@@ -124,6 +131,8 @@ class FaultProxy:
                     self._held.append(conn)
                 return
             request = _read_request(conn)
+            if only and _action(request) != only:
+                mode = "pass"
             if mode in CANNED:
                 conn.sendall(CANNED[mode])
             else:
@@ -151,6 +160,16 @@ class FaultProxy:
             while chunk := upstream.recv(65536):
                 chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _action(request: bytes) -> str:
+    """The SQS action of a request in the JSON protocol (X-Amz-Target: AmazonSQS.<action>)."""
+    head = request.partition(b"\r\n\r\n")[0]
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"x-amz-target":
+            return value.strip().decode().rpartition(".")[2]
+    return ""
 
 
 def _read_request(conn: socket.socket) -> bytes:

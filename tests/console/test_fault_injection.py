@@ -17,7 +17,7 @@ from queues.console.views.queue_list import _chunk_query
 from queues.profiles import guard
 from tests.console.test_queue_pages import FORM_DEFAULTS
 from tests.faultproxy import FaultProxy
-from tests.helpers import HTMX, page_url
+from tests.helpers import HTMX, page_url, send, visible
 
 BROKEN: dict[str, str] = {
     "refuse": "unreachable",
@@ -113,6 +113,28 @@ def test_a_slow_endpoint_that_answers_within_the_budget_still_works(
     html = response.content.decode()
     assert response.status_code in {200, 302}, html[:2000]
     assert not any(words in html for words in BROKEN.values())
+
+
+def test_a_poll_whose_messages_could_not_be_released_says_they_stay_hidden(
+    client, operator_user, faulty, proxy, raw_sqs
+):
+    """Only the release fails: the poll shows what it received, says how many messages stay
+    hidden, and they do (the answer is drawn again once the release has reported)."""
+    client.force_login(operator_user)
+    url = raw_sqs.get_queue_url(QueueName="orders")["QueueUrl"]
+    send(raw_sqs, url, 2)
+    proxy.set("503", only="ChangeMessageVisibilityBatch")
+    html = client.post(
+        page_url("messages-poll", faulty, "orders"), {"count": 2, "wait": 0}, headers=HTMX
+    ).content.decode()
+    assert html.count('class="message-row') == 2
+    assert "2 messages received and released; 2 could not be released" in html
+    assert visible(raw_sqs, url) == 0
+    proxy.set("pass")
+    html = client.post(
+        page_url("messages-poll", faulty, "orders"), {"count": 2, "wait": 0}, headers=HTMX
+    ).content.decode()
+    assert "No messages were received" in html
 
 
 def test_a_hung_endpoint_costs_one_budget_not_attempts_times_timeout(

@@ -91,8 +91,7 @@ def received_message(
 def received_messages(
     messages: Sequence[Message], *, polled: bool, limit: int | None, dlq_name: str, grouped: bool
 ) -> SafeString:
-    """The results table's rows for `messages` (received_message, numbered from 1). A poll's
-    view prepares them while SQS releases the messages; the template makes them otherwise."""
+    """The results table's rows for `messages` (received_message, numbered from 1)."""
     return SafeString(
         "\n".join(
             received_message(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -19,12 +20,11 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from ... import audit
 from ...accounts.roles import OPERATE, require_permission
 from ...audit.models import AuditEvent
-from ...sqs import Message, PeekResult, Queue, QueueNotFound, SqsError
+from ...sqs import Message, Queue, QueueNotFound, SqsError
 from ...sqs.batching import running
 from ...sqs.message_operations import MAX_RECEIVE
 from .. import workspace
 from ..forms.messages import MAX_COPIES, ConsumeForm, PollForm, SendMessageForm
-from ..templatetags.units import received_messages
 from ..workspace import Workspace
 from . import bulk
 
@@ -190,41 +190,34 @@ def poll(request: HttpRequest, profile: str, region: str, queue: str) -> HttpRes
         return _poll_response(request, found, context)
     with running(lambda: current.queue(queue, url)) as loading:
         early = PollForm(request.POST)
-        peeked = None
-        if early.is_valid() and not early.messages_at_limit_claimed:
-            peeked = _peek(request, current, url, queue, early, context, loading.result)
-        try:
-            found = loading.result()
-        except SqsError as error:
-            found = Queue(name=queue, url=url, attributes={})
-            context.setdefault("poll_error", str(error))
-    limit = found.redrive_limit
-    if peeked is None:
-        # Not polled yet: the form checks the limit now, and shows the user's values on an error.
-        form = PollForm(request.POST, limit=limit)
-        context.setdefault("poll_form", form)
-        if "poll_error" not in context and form.is_valid():
-            peeked = _peek(request, current, url, queue, form, context, lambda: found)
-    if peeked is not None:
-        # Whenever a peek ran, the form without the limit check was valid too.
-        count, wait = early.cleaned_data["count"], early.cleaned_data["wait"]
-        at_limit = _flag(peeked.messages, limit)
-        context.update(
-            polled=True,
-            results=peeked.messages,
-            unreleased=peeked.unreleased,
-            at_limit=at_limit,
-            poll_form=PollForm(
-                initial={"count": count, "wait": wait, "at_limit": at_limit}, limit=limit
-            ),
-        )
-        # The form stays as the operator left it, and only the results are swapped in, unless
-        # it has something to say: an error (now, or on show: `redraw`), or a queue with a
-        # receive limit, whose warnings and confirmation of messages at the limit follow each poll.
-        context["results_only"] = not (
-            limit or request.POST.get("redraw") or "poll_error" in context
-        )
+        loaded = partial(_loaded, loading.result, queue, url, context)
+        if (
+            early.is_valid()
+            and not early.messages_at_limit_claimed
+            and (answer := _peek(request, current, url, queue, early, context, loaded))
+        ):
+            return answer
+        found = loaded()
+    # Not polled yet, or the peek failed: the form checks the limit now, and shows the user's
+    # values on an error.
+    form = PollForm(request.POST, limit=found.redrive_limit)
+    context.setdefault("poll_form", form)
+    if (
+        "poll_error" not in context
+        and form.is_valid()
+        and (answer := _peek(request, current, url, queue, form, context, lambda: found))
+    ):
+        return answer
     return _poll_response(request, found, context)
+
+
+def _loaded(result: Callable[[], Queue], name: str, url: str, context: dict[str, Any]) -> Queue:
+    """The queue as its attributes loaded, or a stand-in and the error to show."""
+    try:
+        return result()
+    except SqsError as error:
+        context.setdefault("poll_error", str(error))
+        return Queue(name=name, url=url, attributes={})
 
 
 def _peek(
@@ -235,10 +228,12 @@ def _peek(
     form: PollForm,
     context: dict[str, Any],
     queue_loaded: Callable[[], Queue],
-) -> PeekResult | None:
-    """Peek, recorded. The event is saved and the rows are made (`result_rows`, for the queue
-    `queue_loaded` gives) while SQS releases the messages: on a poll's critical path that work
-    and the release's round trip overlap instead of adding up."""
+) -> HttpResponse | None:
+    """Peek, recorded, and answer with the results; None, and the error in `context`, when the
+    peek failed. The event is saved and the answer drawn while SQS releases the messages, on
+    the bet that it releases them all (it nearly always does; when it did not, the answer is
+    drawn again saying so): that work and the release's round trip overlap instead of adding
+    up on the poll's critical path."""
     count, wait = form.cleaned_data["count"], form.cleaned_data["wait"]
     try:
         recorded = audit.recorded_for(request, "peek_messages", queue=queue, count=count, wait=wait)
@@ -249,26 +244,46 @@ def _peek(
                     received=len(peeked.messages),
                     message_ids=[m.message_id for m in peeked.messages],
                 )
-            context["result_rows"] = _result_rows(peeked.messages, queue_loaded)
+            found = queue_loaded()
+            answer = _polled(request, found, context, form, peeked.messages, unreleased=0)
     except SqsError as failure:
         context["poll_error"] = str(failure)
         return None
-    return PeekResult(peeked.messages, peeked.unreleased or 0)
+    if peeked.unreleased:
+        answer = _polled(request, found, context, form, peeked.messages, peeked.unreleased)
+    return answer
 
 
-def _result_rows(messages: tuple[Message, ...], queue_loaded: Callable[[], Queue]) -> str:
-    """A poll's rows as the results table shows them; "" when the queue did not load (the
-    page then says why, and the template makes the rows for the stand-in)."""
-    try:
-        found = queue_loaded()
-    except SqsError:
-        return ""
-    return received_messages(
-        messages,
-        polled=True,
-        limit=found.redrive_limit,
-        dlq_name=found.dead_letter_queue_name,
-        grouped=found.is_fifo or any(m.group_id for m in messages),
+def _polled(
+    request: HttpRequest,
+    found: Queue,
+    context: dict[str, Any],
+    form: PollForm,
+    messages: tuple[Message, ...],
+    unreleased: int,
+) -> HttpResponse:
+    """The answer to a poll that received `messages` from the queue as `found`."""
+    limit = found.redrive_limit
+    at_limit = _flag(messages, limit)
+    count, wait = form.cleaned_data["count"], form.cleaned_data["wait"]
+    return _poll_response(
+        request,
+        found,
+        {
+            **context,
+            "polled": True,
+            "results": messages,
+            "unreleased": unreleased,
+            "at_limit": at_limit,
+            "poll_form": PollForm(
+                initial={"count": count, "wait": wait, "at_limit": at_limit}, limit=limit
+            ),
+            # The form stays as the operator left it, and only the results are swapped in,
+            # unless it has something to say: an error (now, or on show: `redraw`), or a queue
+            # with a receive limit, whose warnings and confirmation of messages at the limit
+            # follow each poll.
+            "results_only": not (limit or request.POST.get("redraw") or "poll_error" in context),
+        },
     )
 
 
